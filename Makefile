@@ -1,0 +1,20 @@
+# The two commands of the README. Each sets up .venv first (idempotent, see scripts/setup.sh).
+PY := .venv/bin/python
+export MPLBACKEND := Agg
+
+.PHONY: setup demo test bench
+
+setup:
+	@bash scripts/setup.sh
+
+## demo: the TA pipeline: regenerate exercises/, autograde example submissions, feedback, CSV, table
+demo: setup
+	$(PY) -m autograder demo
+
+## test: the whole test suite (what CI runs)
+test: setup
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests lectures
+
+## bench: speed comparisons (not part of the test suite)
+bench: setup
+	$(PY) benchmarks/bench_ngram.py

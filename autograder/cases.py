@@ -1,0 +1,111 @@
+"""Example and mistaken student submissions, written as edits to a notebook.
+
+Each file ``autograder/cases/<assignment>/<case>.py`` describes one submission::
+
+    \"\"\"One-line description.
+
+    expect: less          # full (score == max), less (score < max) or zero (score == 0)
+    base: solution        # solution: answer cells hold the reference; release: the untouched stubs
+    \"\"\"
+    # %% count_ngrams
+    def count_ngrams(sentences, n):
+        ...               # the whole new source of the answer cell with grade_id count_ngrams
+
+The submission is the student version of the assignment (``release/``) with its answer cells
+filled from ``base`` and then replaced section by section. Cases drive the TA demo, the tests
+that prove the hidden tests catch real mistakes, and the corpus of broken submissions.
+"""
+import ast
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+CASES = Path(__file__).resolve().parent / "cases"
+EXPECTATIONS = ("full", "less", "zero")
+_SECTION = re.compile(r"^# %% (\S+)[ \t]*$", re.M)
+_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+@dataclass
+class Case:
+    name: str
+    description: str
+    expect: str
+    base: str
+    sections: dict = field(default_factory=dict)
+
+    def outcome_ok(self, score, max_score):
+        """Whether a (score, max_score) pair is what this case expects."""
+        if score is None:
+            return False
+        return {
+            "full": abs(score - max_score) < 1e-9,
+            "less": score < max_score - 1e-9,
+            "zero": abs(score) < 1e-9,
+        }[self.expect]
+
+
+def parse_case(path):
+    """Read one case file into a :class:`Case`."""
+    path = Path(path)
+    text = path.read_text()
+    docstring = ast.get_docstring(ast.parse(text.split("\n# %% ")[0] + "\n")) or ""
+    fields = dict(re.findall(r"^(expect|base):\s*(\w+)", docstring, re.M))
+    expect, base = fields.get("expect"), fields.get("base")
+    if expect not in EXPECTATIONS or base not in ("solution", "release"):
+        raise ValueError(f"{path}: the docstring needs 'expect: full|less|zero' and 'base: solution|release'")
+    sections = {}
+    parts = _SECTION.split(text)
+    for grade_id, body in zip(parts[1::2], parts[2::2]):
+        if grade_id in sections:
+            raise ValueError(f"{path}: section {grade_id!r} appears twice")
+        sections[grade_id] = body.strip("\n") + "\n"
+    return Case(path.stem, docstring.splitlines()[0] if docstring else path.stem, expect, base, sections)
+
+
+def load_cases(assignment, names=None):
+    """Cases of ``assignment`` (all, or those in ``names``), sorted by name."""
+    folder = CASES / assignment
+    paths = sorted(folder.glob("*.py"))
+    cases = [parse_case(p) for p in paths if names is None or p.stem in names]
+    if names is not None:
+        missing = set(names) - {c.name for c in cases}
+        if missing:
+            raise ValueError(f"no such case in {folder}: {', '.join(sorted(missing))}")
+    return cases
+
+
+def strip_solution_markers(source):
+    return _MARKER.sub("", source)
+
+
+def _answer_cells(nb):
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def build_submission(case, source_dir, release_dir):
+    """The notebooks a student following ``case`` would hand in: {file name: NotebookNode}."""
+    notebooks, seen = {}, set()
+    for release_path in sorted(Path(release_dir).glob("*.ipynb")):
+        nb = copy.deepcopy(nbformat.read(release_path, as_version=4))
+        answers = _answer_cells(nb)
+        if case.base == "solution":
+            reference = _answer_cells(nbformat.read(Path(source_dir) / release_path.name, as_version=4))
+            for grade_id, cell in answers.items():
+                cell.source = strip_solution_markers(reference[grade_id].source)
+        for grade_id, cell in answers.items():
+            if grade_id in case.sections:
+                cell.source = case.sections[grade_id]
+                seen.add(grade_id)
+        notebooks[release_path.name] = nb
+    unknown = set(case.sections) - seen
+    if unknown:
+        raise ValueError(f"case {case.name}: no answer cell with grade_id {', '.join(sorted(unknown))}")
+    return notebooks

@@ -1,0 +1,23 @@
+"""Support package for the course *Language modelling from n-grams to sequence-to-sequence*.
+
+Notebooks import from here instead of copying code from each other:
+
+- ``lmcourse.data``: the Shakespeare and names corpora, the fixed splits and the tokeniser;
+- ``lmcourse.ngram``: a fast n-gram language model used by the lectures and the model comparison;
+- ``lmcourse.plot``: the figures the lectures draw more than once;
+- ``lmcourse.checks``: relative errors and gradient checks;
+- ``lmcourse.device``: CPU or CUDA;
+- ``lmcourse.grading``: whether the notebook is being autograded, and the work budget that follows.
+
+Submodules are imported lazily so that ``import lmcourse`` stays cheap (no torch, no matplotlib).
+"""
+import importlib
+
+__version__ = "0.1.0"
+__all__ = ["data", "ngram", "plot", "checks", "device", "grading"]
+
+
+def __getattr__(name):
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

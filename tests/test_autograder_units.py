@@ -1,0 +1,104 @@
+"""Unit tests of the autograder's own pieces: case files, submissions, the report."""
+import csv
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder import cases as cases_mod
+from autograder.cli import compare_trees
+from autograder.nbclean import clean
+from autograder.report import Row, format_table, write_csv
+
+
+def answer(grade_id, source):
+    meta = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3, "solution": True, "task": False}
+    return new_code_cell(source, metadata={"nbgrader": meta})
+
+
+def test_parse_case_reads_header_and_sections(tmp_path):
+    path = tmp_path / "wrong.py"
+    path.write_text('"""Squares badly.\n\nexpect: less\nbase: solution\n"""\n# %% square\ndef square(x):\n    return 2 * x\n\n# %% cube\ndef cube(x):\n    return x\n')
+    case = cases_mod.parse_case(path)
+    assert (case.name, case.description, case.expect, case.base) == ("wrong", "Squares badly.", "less", "solution")
+    assert case.sections == {"square": "def square(x):\n    return 2 * x\n", "cube": "def cube(x):\n    return x\n"}
+
+
+@pytest.mark.parametrize("header", ['"""No fields."""\n', '"""x\n\nexpect: most\nbase: solution\n"""\n', '"""x\n\nexpect: full\nbase: mine\n"""\n'])
+def test_parse_case_rejects_a_bad_header(tmp_path, header):
+    path = tmp_path / "bad.py"
+    path.write_text(header)
+    with pytest.raises(ValueError, match="expect"):
+        cases_mod.parse_case(path)
+
+
+def test_outcomes():
+    case = cases_mod.Case("c", "", "less", "solution")
+    assert case.outcome_ok(3, 5) and not case.outcome_ok(5, 5) and not case.outcome_ok(None, 5)
+    assert cases_mod.Case("c", "", "full", "solution").outcome_ok(5.0, 5)
+    assert cases_mod.Case("c", "", "zero", "release").outcome_ok(0, 5)
+    assert not cases_mod.Case("c", "", "zero", "release").outcome_ok(1, 5)
+
+
+def test_build_submission_fills_from_base_then_replaces(tmp_path):
+    source, release = tmp_path / "source", tmp_path / "release"
+    source.mkdir(), release.mkdir()
+    src = new_notebook(cells=[answer("square", "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION\n"),
+                              answer("cube", "def cube(x):\n    ### BEGIN SOLUTION\n    return x ** 3\n    ### END SOLUTION\n")])
+    rel = new_notebook(cells=[answer("square", "def square(x):\n    raise NotImplementedError()\n"),
+                              answer("cube", "def cube(x):\n    raise NotImplementedError()\n")])
+    nbformat.write(src, source / "a.ipynb")
+    nbformat.write(rel, release / "a.ipynb")
+    case = cases_mod.Case("c", "", "less", "solution", {"cube": "def cube(x):\n    return x\n"})
+    nb = cases_mod.build_submission(case, source, release)["a.ipynb"]
+    assert nb.cells[0].source == "def square(x):\n    return x * x\n"
+    assert nb.cells[1].source == "def cube(x):\n    return x\n"
+    untouched = cases_mod.build_submission(cases_mod.Case("u", "", "zero", "release"), source, release)["a.ipynb"]
+    assert "NotImplementedError" in untouched.cells[0].source
+    with pytest.raises(ValueError, match="nope"):
+        cases_mod.build_submission(cases_mod.Case("c", "", "less", "solution", {"nope": "x = 1"}), source, release)
+
+
+def test_every_committed_case_file_parses():
+    folders = [p for p in cases_mod.CASES.iterdir() if p.is_dir()]
+    assert folders
+    for folder in folders:
+        names = [c.name for c in cases_mod.load_cases(folder.name)]
+        assert {"complete", "untouched", "partly_wrong", "raises"} <= set(names), f"{folder.name} lacks a demo case"
+
+
+def test_report_table_and_csv(tmp_path):
+    rows = [Row("ann", "ngram", "graded", 30, 30, seconds=1.2, expected="full", verdict="ok"),
+            Row("bob", "ngram", "graded", 12.5, 30, reason="lost points: test_x", expected="less", verdict="ok"),
+            Row("cy", "ngram", "missing", reason="no submission", expected="zero", verdict="WRONG")]
+    table = format_table(rows)
+    assert "12.5/30" in table and "lost points: test_x" in table
+    assert "3 submissions: 2 graded, 0 failed, 1 missing" in table and "UNEXPECTED: cy" in table
+    write_csv(rows, tmp_path / "g.csv")
+    got = list(csv.DictReader(open(tmp_path / "g.csv")))
+    assert [(r["student_id"], r["score"], r["percent"], r["status"]) for r in got] == [
+        ("ann", "30", "100.0", "graded"), ("bob", "12.5", "41.7", "graded"), ("cy", "0", "0.0", "missing")]
+
+
+def test_compare_trees_reports_changed_added_and_removed(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        (d / "x").mkdir(parents=True)
+        (d / "x" / "same.txt").write_text("1")
+    (a / "x" / "changed.txt").write_text("new")
+    (b / "x" / "changed.txt").write_text("old")
+    (a / "x" / "added.txt").write_text("")
+    (b / "x" / "removed.txt").write_text("")
+    assert compare_trees(a, b) == ["x/added.txt", "x/changed.txt", "x/removed.txt"]
+
+
+def test_clean_resets_counts_and_drops_metadata():
+    nb = new_notebook(cells=[new_code_cell("1", execution_count=3, metadata={"collapsed": True, "tags": ["t"]})])
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=3)]
+    nb.metadata["widgets"] = {}
+    clean(nb, keep_outputs=True)
+    cell = nb.cells[0]
+    assert cell.execution_count is None and cell.outputs[0]["execution_count"] is None
+    assert dict(cell.metadata) == {"tags": ["t"]} and "widgets" not in nb.metadata
+    clean(nb)
+    assert nb.cells[0].outputs == []

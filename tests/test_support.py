@@ -1,0 +1,52 @@
+"""The small support modules: grading flag, device choice, numerical checks."""
+import numpy as np
+import pytest
+
+from lmcourse import checks, device, grading
+
+
+def test_autograding_flag(monkeypatch):
+    monkeypatch.delenv(grading.ENV_VAR, raising=False)
+    assert not grading.autograding() and grading.budget(100, 5) == 100
+    for value in ("1", "true", "yes"):
+        monkeypatch.setenv(grading.ENV_VAR, value)
+        assert grading.autograding() and grading.budget(100, 5) == 5
+    monkeypatch.setenv(grading.ENV_VAR, "0")
+    assert not grading.autograding()
+
+
+def test_pick_device_defaults_to_what_exists(monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.delenv("LMCOURSE_DEVICE", raising=False)
+    want = "cuda" if torch.cuda.is_available() else "cpu"
+    assert device.pick_device().type == want
+    assert device.pick_device("cpu").type == "cpu"
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA is not available"):
+            device.pick_device("cuda")
+
+
+def test_seed_everything_repeats_numpy_and_torch():
+    torch = pytest.importorskip("torch")
+    device.seed_everything(3)
+    a = (np.random.rand(3), torch.rand(3))
+    device.seed_everything(3)
+    b = (np.random.rand(3), torch.rand(3))
+    assert np.array_equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_rel_error():
+    assert checks.rel_error(np.ones(3), np.ones(3)) == 0.0
+    assert checks.rel_error(1.0, 3.0) == pytest.approx(0.5)
+    assert checks.rel_error(np.zeros(2), np.zeros(2)) == 0.0
+    with pytest.raises(ValueError, match="shapes differ"):
+        checks.rel_error(np.ones(2), np.ones(3))
+
+
+def test_central_difference_matches_analytic_gradient_and_restores_x():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    before = x.copy()
+    grad = checks.central_difference(lambda z: np.sum(np.sin(z) * z), x)
+    assert checks.rel_error(grad, np.cos(before) * before + np.sin(before)) < 1e-8
+    assert np.array_equal(x, before), "x must be restored exactly"
