@@ -1,0 +1,5 @@
+"""The reference solution, unchanged: every test passes.
+
+expect: full
+base: solution
+"""

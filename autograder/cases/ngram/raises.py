@@ -1,0 +1,25 @@
+"""One answer cell fails when it is run, another function raises when called; the rest is right.
+
+The build_vocab cell has a leftover debugging line at the top level that raises NameError, so
+build_vocab is never defined; stupid_backoff raises a KeyError inside (it looks up order 0).
+
+expect: less
+base: solution
+"""
+# %% build_vocab
+def build_vocab(sentences, min_count=2):
+    counts = Counter(word for sentence in sentences for word in sentence)
+    return {w for w, c in counts.items() if c >= min_count} | {"</s>", "<unk>"}
+
+print(build_vocab(my_sentences))
+
+# %% stupid_backoff
+def stupid_backoff(word, context, models, alpha=0.4):
+    context = tuple(context)
+    m = min(max(models), len(context) + 1)
+    ngram_counts, context_counts = models[m]
+    ctx = context[len(context) - m + 1 :] if m > 1 else ()
+    if ngram_counts[ctx + (word,)] > 0:
+        return ngram_counts[ctx + (word,)] / context_counts[ctx]
+    lower = {j: models[j - 1] for j in range(1, m)}  # off by one: models[0] does not exist
+    return alpha * stupid_backoff(word, ctx[1:], lower, alpha)

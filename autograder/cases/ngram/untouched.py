@@ -1,0 +1,5 @@
+"""The released exercise handed in without any change: every answer cell still raises.
+
+expect: zero
+base: release
+"""
