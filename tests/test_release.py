@@ -26,17 +26,18 @@ def test_committed_exercises_match_a_fresh_release(fresh_release):
 
 
 def secret_lines(regex):
-    """Non-trivial lines of every solution (or hidden-test) region of every source notebook."""
-    lines = set()
+    """Lines found only inside the solution (or hidden-test) regions of the source notebooks.
+
+    Lines that also occur outside those regions (a visible test may repeat a hidden test's set-up
+    line) and short ones (`return total`, `pass`) are not secrets.
+    """
+    inside, outside = set(), set()
     for path in SOLUTIONS.glob("*/*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             for region in regex.findall(cell.source):
-                for line in region.splitlines():
-                    line = line.strip()
-                    # short lines such as `return total` or `pass` may legitimately appear in stubs
-                    if len(line) >= 25 and not line.startswith("#"):
-                        lines.add(line)
-    return lines
+                inside |= {line.strip() for line in region.splitlines()}
+            outside |= {line.strip() for line in regex.sub("", cell.source).splitlines()}
+    return {line for line in inside - outside if len(line) >= 25 and not line.startswith("#")}
 
 
 @pytest.mark.parametrize("regex,what", [(SOLUTION_REGION, "solution code"), (HIDDEN_REGION, "hidden test")])
