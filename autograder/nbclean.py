@@ -2,8 +2,10 @@
 
     python -m autograder.nbclean [--keep-outputs] NOTEBOOK...
 
-Solutions and exercises are stored without outputs; lectures keep the outputs they need
-(``--keep-outputs``), with execution counts reset. Cell metadata other than nbgrader's, tags and
+Solutions and exercises are stored without outputs and execution counts; lectures keep the
+outputs they need (``--keep-outputs``), with execution counts renumbered 1, 2, ... in cell order
+(nbval refuses stored outputs of a cell without a count, and the numbering never changes between
+runs, so re-executing a lecture gives no spurious diff). Cell metadata other than nbgrader's, tags and
 ``deletable``/``editable`` is dropped, as is notebook metadata other than the kernel and language.
 """
 import argparse
@@ -24,18 +26,21 @@ def clean(nb, keep_outputs=False):
     nb.metadata["kernelspec"] = nbformat.from_dict(KERNELSPEC)
     if "language_info" in nb.metadata:
         nb.metadata["language_info"] = nbformat.from_dict({"name": "python"})
+    count = 0
     for cell in nb.cells:
         cell.metadata = nbformat.from_dict(
             {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
         )
         cell.pop("id", None)
         if cell.cell_type == "code":
-            cell.execution_count = None
             if keep_outputs:
+                count += 1
+                cell.execution_count = count
                 for out in cell.outputs:
                     if out.get("output_type") == "execute_result":
-                        out["execution_count"] = None
+                        out["execution_count"] = count
             else:
+                cell.execution_count = None
                 cell.outputs = []
     nb.nbformat, nb.nbformat_minor = 4, 5
     for i, cell in enumerate(nb.cells):

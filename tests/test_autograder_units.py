@@ -93,12 +93,12 @@ def test_compare_trees_reports_changed_added_and_removed(tmp_path):
 
 
 def test_clean_resets_counts_and_drops_metadata():
-    nb = new_notebook(cells=[new_code_cell("1", execution_count=3, metadata={"collapsed": True, "tags": ["t"]})])
-    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=3)]
+    nb = new_notebook(cells=[new_code_cell("0", execution_count=7), new_code_cell("1", execution_count=3, metadata={"collapsed": True, "tags": ["t"]})])
+    nb.cells[1].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=3)]
     nb.metadata["widgets"] = {}
     clean(nb, keep_outputs=True)
-    cell = nb.cells[0]
-    assert cell.execution_count is None and cell.outputs[0]["execution_count"] is None
+    cell = nb.cells[1]
+    assert cell.execution_count == 2 and cell.outputs[0]["execution_count"] == 2, "lectures are numbered in cell order"
     assert dict(cell.metadata) == {"tags": ["t"]} and "widgets" not in nb.metadata
     clean(nb)
-    assert nb.cells[0].outputs == []
+    assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None
