@@ -1,17 +1,17 @@
 """One answer cell fails when it is run, another function raises when called; the rest is right.
 
-The build_vocab cell has a leftover debugging line at the top level that raises NameError, so
-build_vocab is never defined; stupid_backoff raises a KeyError inside (it looks up order 0).
+The build_vocab cell starts with a leftover debugging line that raises NameError, so the cell
+stops before build_vocab is defined; stupid_backoff raises a KeyError inside (it looks up order 0).
 
 expect: less
 base: solution
 """
 # %% build_vocab
+print(build_vocab(my_sentences))
+
 def build_vocab(sentences, min_count=2):
     counts = Counter(word for sentence in sentences for word in sentence)
     return {w for w, c in counts.items() if c >= min_count} | {"</s>", "<unk>"}
-
-print(build_vocab(my_sentences))
 
 # %% stupid_backoff
 def stupid_backoff(word, context, models, alpha=0.4):
