@@ -1,0 +1,13 @@
+"""clip_grad_norm clips each array by its own norm instead of by the global norm.
+
+expect: less
+base: solution
+"""
+# %% clip_grad_norm
+def clip_grad_norm(grads, max_norm):
+    clipped, squares = {}, 0.0
+    for name, g in grads.items():
+        norm = np.linalg.norm(g)
+        squares += norm ** 2
+        clipped[name] = g * (max_norm / norm) if norm > max_norm else g.copy()   # mistake: per array
+    return clipped, float(np.sqrt(squares))
