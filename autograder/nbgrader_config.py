@@ -7,6 +7,8 @@ gradebook) for each run. TAs who prefer plain nbgrader can point it here too:
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from autograder.preprocessors import ShortTestErrors
+
 c = get_config()  # noqa: F821 (provided by traitlets when the file is loaded)
 
 c.CourseDirectory.course_id = "lmcourse"
@@ -21,5 +23,6 @@ c.Execute.timeout = 300
 c.Execute.allow_errors = True
 c.Execute.interrupt_on_timeout = True
 
-# Feedback shows scores and failing tests but not the text of hidden tests.
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
+# Feedback shows scores and the messages of failing tests, but neither the text of hidden tests
+# nor tracebacks that would quote it.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests, ShortTestErrors]

@@ -25,14 +25,14 @@ def test_committed_exercises_match_a_fresh_release(fresh_release):
     assert not stale, f"exercises/ is out of date, run `python -m autograder release`: {stale}"
 
 
-def secret_lines(regex):
+def secret_lines(regex, assignment="*"):
     """Lines found only inside the solution (or hidden-test) regions of the source notebooks.
 
     Lines that also occur outside those regions (a visible test may repeat a hidden test's set-up
     line) and short ones (`return total`, `pass`) are not secrets.
     """
     inside, outside = set(), set()
-    for path in SOLUTIONS.glob("*/*.ipynb"):
+    for path in SOLUTIONS.glob(f"{assignment}/*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
             for region in regex.findall(cell.source):
                 inside |= {line.strip() for line in region.splitlines()}
