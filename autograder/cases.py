@@ -4,7 +4,8 @@ Each file ``autograder/cases/<assignment>/<case>.py`` describes one submission::
 
     \"\"\"One-line description.
 
-    expect: less          # full (score == max), less (score < max) or zero (score == 0)
+    expect: less          # graded with full (score == max), less (score < max) or zero (score == 0)
+                          # marks; review (withheld for manual review); failed (not gradable)
     base: solution        # solution: answer cells hold the reference; release: the untouched stubs
     \"\"\"
     # %% count_ngrams
@@ -24,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 CASES = Path(__file__).resolve().parent / "cases"
-EXPECTATIONS = ("full", "less", "zero")
+EXPECTATIONS = ("full", "less", "zero", "review", "failed")
 _SECTION = re.compile(r"^# %% (\S+)[ \t]*$", re.M)
 _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
@@ -37,14 +38,16 @@ class Case:
     base: str
     sections: dict = field(default_factory=dict)
 
-    def outcome_ok(self, score, max_score):
-        """Whether a (score, max_score) pair is what this case expects."""
-        if score is None:
+    def outcome_ok(self, row):
+        """Whether a grading :class:`autograder.report.Row` is what this case expects."""
+        if self.expect in ("review", "failed"):
+            return row.status == self.expect
+        if row.status != "graded":
             return False
         return {
-            "full": abs(score - max_score) < 1e-9,
-            "less": score < max_score - 1e-9,
-            "zero": abs(score) < 1e-9,
+            "full": abs(row.score - row.max_score) < 1e-9 and row.max_score > 0,
+            "less": row.score < row.max_score - 1e-9,
+            "zero": abs(row.score) < 1e-9,
         }[self.expect]
 
 
@@ -56,7 +59,7 @@ def parse_case(path):
     fields = dict(re.findall(r"^(expect|base):\s*(\w+)", docstring, re.M))
     expect, base = fields.get("expect"), fields.get("base")
     if expect not in EXPECTATIONS or base not in ("solution", "release"):
-        raise ValueError(f"{path}: the docstring needs 'expect: full|less|zero' and 'base: solution|release'")
+        raise ValueError(f"{path}: the docstring needs 'expect: {'|'.join(EXPECTATIONS)}' and 'base: solution|release'")
     sections = {}
     parts = _SECTION.split(text)
     for grade_id, body in zip(parts[1::2], parts[2::2]):

@@ -4,54 +4,26 @@ import filecmp
 import shutil
 import sys
 import tempfile
-import time
-import warnings
 from pathlib import Path
 
 from autograder import cases as cases_mod
+from autograder import sandbox
 from autograder.course import EXERCISES, REPO, SOLUTIONS, Course, assignments, generate_release
-from autograder.report import Row, format_table, write_csv
+from autograder.hardened import grade_class
+from autograder.report import format_table, write_csv
 
 DEMO_CASES = ("complete", "partly_wrong", "untouched", "raises")
 
 
-def _progress(items, desc):
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc=desc, unit="submission", file=sys.stderr, disable=None)
-
-
-def grade_students(course, assignment, students, expected=None):
-    """Autograde ``students`` of ``assignment`` and write their feedback; one :class:`Row` each.
-
-    A student with no submission folder gets a ``missing`` row, a submission nbgrader cannot grade
-    a ``failed`` row with the reason; neither stops the others.
-    """
-    rows = []
-    for student in _progress(students, f"autograde {assignment}"):
-        row = Row(student, assignment, "missing", reason="no submission")
-        if (course.path("submitted", student, assignment)).is_dir():
-            start = time.perf_counter()
-            result = course.autograde(assignment, student)
-            scores = course.scores(assignment, student) if result["success"] else None
-            if scores is None:
-                error = (result.get("error") or result.get("log") or "nbgrader failed").strip().splitlines()
-                row.status, row.reason = "failed", error[-1] if error else "nbgrader failed"
-            else:
-                row.status, row.reason = "graded", ""
-                row.score, row.max_score = scores[0], scores[1]
-                lost = sorted(g for g, (s, m) in scores[2].items() if m and (s or 0) < m)
-                if lost:
-                    row.reason = "lost points: " + ", ".join(lost)
-                feedback = course.feedback(assignment, student)
-                row.feedback = ", ".join(str(p.relative_to(course.root)) for p in feedback)
-            row.seconds = time.perf_counter() - start
-        if expected is not None:
-            case = expected[student]
-            row.expected = case.expect
-            row.verdict = "ok" if row.status == "graded" and case.outcome_ok(row.score, row.max_score) else "WRONG"
-        rows.append(row)
-    return rows
+def check_isolation(isolation):
+    """Refuse to grade unisolated unless asked to explicitly; returns an exit message or None."""
+    if isolation == "none":
+        print("WARNING: grading WITHOUT a sandbox (--unisolated): student code runs with your permissions", file=sys.stderr)
+        return None
+    ok, reason = sandbox.available()
+    if not ok:
+        return f"cannot sandbox student code: {reason}.\nInstall bubblewrap, or pass --unisolated to grade without isolation."
+    return None
 
 
 def finish(course, rows, csv_name="grades.csv"):
@@ -61,13 +33,18 @@ def finish(course, rows, csv_name="grades.csv"):
     print(f"\ngrades: {csv_path}\nfeedback: {course.root / 'feedback'}/<student>/<assignment>/*.html")
 
 
-def grade_cases(course, assignment, names=None):
+def grade_cases(course, assignment, names=None, workers=None, wall_seconds=None):
     """Submit each case of ``assignment`` as a student named after it, then grade them all."""
     selected = cases_mod.load_cases(assignment, names)
     release = course.generate(assignment)
     for case in selected:
         course.submit(case.name, assignment, cases_mod.build_submission(case, SOLUTIONS / assignment, release))
-    return grade_students(course, assignment, [c.name for c in selected], {c.name: c for c in selected})
+    rows = grade_class(course.root, assignment, [c.name for c in selected], workers=workers,
+                       db_url=course.db_url, isolation=course.isolation, regrade=True, wall_seconds=wall_seconds)
+    for row, case in zip(rows, selected):
+        row.expected = case.expect
+        row.verdict = "ok" if case.outcome_ok(row) else "WRONG"
+    return rows
 
 
 def cmd_release(args):
@@ -105,37 +82,52 @@ def compare_trees(fresh, committed):
 
 def cmd_demo(args):
     """The TA pipeline on example submissions: release, submit, autograde, feedback, CSV, table."""
+    problem = check_isolation(args.isolation)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     status = cmd_release(argparse.Namespace(check=False))
     root = Path(args.course)
     if root.exists():
         shutil.rmtree(root)  # the demo starts from nothing each time
-    course = Course(root)
+    course = Course(root, isolation=args.isolation)
     rows = []
     for assignment in args.assignments or assignments():
         available = {c.name for c in cases_mod.load_cases(assignment)}
-        rows += grade_cases(course, assignment, [n for n in DEMO_CASES if n in available])
+        rows += grade_cases(course, assignment, [n for n in DEMO_CASES if n in available], workers=args.workers,
+                            wall_seconds=args.wall_seconds)
     finish(course, rows)
     return status or (0 if all(r.verdict == "ok" for r in rows) else 1)
 
 
 def cmd_cases(args):
-    """Grade every example/mistaken submission of an assignment and check its expected outcome."""
+    """Grade every example/mistaken/hostile submission of an assignment and check its expected outcome."""
+    problem = check_isolation(args.isolation)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     root = Path(args.course) if args.course else Path(tempfile.mkdtemp(prefix="lmcourse-cases-"))
-    course = Course(root)
-    rows = grade_cases(course, args.assignment, args.case or None)
+    course = Course(root, isolation=args.isolation)
+    rows = grade_cases(course, args.assignment, args.case or None, workers=args.workers, wall_seconds=args.wall_seconds)
     finish(course, rows, csv_name=f"cases-{args.assignment}.csv")
     return 0 if all(r.verdict == "ok" for r in rows) else 1
 
 
 def cmd_grade(args):
-    """Autograde a real class: every student under <course>/submitted/, or those named."""
-    course = Course(args.course, db_url=args.db_url)
+    """Autograde a real class: every student under <course>/submitted/ and on the roster, or those named."""
+    problem = check_isolation(args.isolation)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    course = Course(args.course, db_url=args.db_url, isolation=args.isolation)
     course.generate(args.assignment)
     students = args.student or sorted(set(course.submitted_students(args.assignment)) | set(_roster(args.roster)))
     if not students:
         print(f"no submissions under {course.root / 'submitted'}/<student>/{args.assignment}/", file=sys.stderr)
         return 1
-    rows = grade_students(course, args.assignment, students)
+    rows = grade_class(course.root, args.assignment, students, workers=args.workers, db_url=args.db_url,
+                       isolation=args.isolation, regrade=args.regrade or bool(args.student), scheduler=args.scheduler,
+                       wall_seconds=args.wall_seconds)
     finish(course, rows, csv_name=f"grades-{args.assignment}.csv")
     return 0
 
@@ -154,18 +146,29 @@ def build_parser():
     p.add_argument("--check", action="store_true", help="only report whether exercises/ is up to date")
     p.set_defaults(func=cmd_release)
 
+    def common(p):
+        p.add_argument("--workers", type=int, help="grading processes (default: all cores)")
+        p.add_argument("--wall-seconds", type=int, help=f"time limit for one submission (default {sandbox.LIMITS.wall_seconds})")
+        p.add_argument("--unisolated", dest="isolation", action="store_const", const="none", default="sandbox",
+                       help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)")
+
     p = sub.add_parser("demo", help=cmd_demo.__doc__)
+    common(p)
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     p.add_argument("--course", default=str(REPO / "build" / "demo"), help="demo course directory (recreated)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("cases", help=cmd_cases.__doc__)
+    common(p)
     p.add_argument("assignment")
     p.add_argument("--case", action="append", help="grade only this case (repeatable)")
     p.add_argument("--course", help="course directory to use (default: a new temporary one)")
     p.set_defaults(func=cmd_cases)
 
     p = sub.add_parser("grade", help=cmd_grade.__doc__)
+    common(p)
+    p.add_argument("--regrade", action="store_true", help="grade again students already graded (default: only new or changed submissions)")
+    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786) to grade on a cluster sharing the course folder")
     p.add_argument("assignment")
     p.add_argument("--course", required=True, help="course directory holding submitted/<student>/<assignment>/")
     p.add_argument("--student", action="append", help="grade only this student (repeatable); re-grading replaces the old grade")
@@ -176,7 +179,5 @@ def build_parser():
 
 
 def main(argv=None):
-    # nbgrader's own SQLAlchemy usage warns on every autograde; it says nothing about the student.
-    warnings.filterwarnings("ignore", message=".*not in session.*")
     args = build_parser().parse_args(argv)
     return args.func(args)

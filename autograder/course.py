@@ -12,6 +12,7 @@ A course directory (one per class, or a throw-away one for the demo and the test
 """
 import functools
 import os
+import warnings
 import shutil
 import sys
 import tempfile
@@ -37,6 +38,8 @@ if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
 import nbgrader.api  # noqa: E402
 
 nbgrader.api.get_alembic_version = functools.lru_cache(maxsize=None)(nbgrader.api.get_alembic_version)
+# nbgrader's own SQLAlchemy session handling warns on every autograde; it says nothing about the student
+warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
 def assignments():
@@ -44,13 +47,33 @@ def assignments():
     return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def load_config(root, db_url=None):
-    """The course's nbgrader config with the course directory set to ``root``."""
+def load_config(root, db_url=None, isolation="sandbox"):
+    """The course's nbgrader config with the course directory set to ``root``.
+
+    ``isolation`` is "sandbox" (each kernel in bubblewrap, see autograder.sandbox) or "none".
+    Autograding reads the canonical copies of submissions written by autograder.hardened.
+    """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern, LimitOutput,
+                                        SaveAutoGrades)
+
+    from autograder.preprocessors import CapOutputBytes, StderrIsNotFailure
+
     cfg = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.source_directory = "source"
     cfg.CourseDirectory.release_directory = "release"
-    cfg.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}"
+    cfg.CourseDirectory.submitted_directory = "canonical"
+    # several workers write to one SQLite gradebook: wait for the lock instead of failing
+    cfg.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
+    cfg.Autograde.autograde_preprocessors = [Execute, CapOutputBytes, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                             StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    if isolation == "sandbox":
+        from autograder.sandbox import SandboxKernelManager
+
+        cfg.Execute.kernel_manager_class = SandboxKernelManager
+    elif isolation != "none":
+        raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
     return cfg
 
 
@@ -73,7 +96,7 @@ def grading_environment():
 class Course:
     """One course directory and the nbgrader API over it."""
 
-    def __init__(self, root, db_url=None):
+    def __init__(self, root, db_url=None, isolation="sandbox"):
         from nbgrader.apps import NbGraderAPI
 
         self.root = Path(root).resolve()
@@ -85,7 +108,8 @@ class Course:
             link.symlink_to(SOLUTIONS, target_is_directory=True)
         elif not link.is_symlink():
             raise RuntimeError(f"{link} exists and is not a link to {SOLUTIONS}")
-        self.config = load_config(self.root, db_url)
+        self.isolation = isolation
+        self.config = load_config(self.root, db_url, isolation)
         self.db_url = self.config.CourseDirectory.db_url
         self.api = NbGraderAPI(config=self.config)
         self.api.log.setLevel("ERROR")

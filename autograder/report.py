@@ -7,13 +7,14 @@ from dataclasses import dataclass
 class Row:
     student: str
     assignment: str
-    status: str  # graded | failed | missing
+    status: str  # graded | review | failed | missing
     score: float = 0.0
     max_score: float = 0.0
     reason: str = ""
     seconds: float = 0.0
     feedback: str = ""
-    expected: str = ""  # only for example cases: full | less | zero
+    isolation: str = ""  # sandbox | none
+    expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
 
     @property
@@ -22,12 +23,13 @@ class Row:
 
 
 def write_csv(rows, path):
-    """CSV an LMS can import: student_id, assignment, score, max_score, percent, status, reason."""
+    """CSV an LMS can import: one row per student with score, maximum, percent, outcome, reason and
+    the isolation the submission was graded under. A score withheld for review is exported as 0."""
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "reason"])
+        w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "reason", "isolation"])
         for r in rows:
-            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}", r.status, r.reason])
+            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}", r.status, r.reason, r.isolation])
 
 
 def format_table(rows):
@@ -45,11 +47,14 @@ def format_table(rows):
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*line) for line in body]
-    counts = {s: sum(r.status == s for r in rows) for s in ("graded", "failed", "missing")}
+    counts = {s: sum(r.status == s for r in rows) for s in ("graded", "review", "failed", "missing")}
     summary = f"{len(rows)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
     graded = [r for r in rows if r.status == "graded" and r.max_score]
     if graded:
         summary += f"; mean score {sum(r.percent for r in graded) / len(graded):.1f}% of graded"
+    isolations = sorted({r.isolation for r in rows if r.status != "missing" and r.isolation})
+    if isolations:
+        summary += f"; isolation: {', '.join(isolations)}"
     if show_expect:
         wrong = [r.student for r in rows if r.verdict != "ok"]
         summary += "; every case got its expected outcome" if not wrong else f"; UNEXPECTED: {', '.join(wrong)}"

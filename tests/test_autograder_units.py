@@ -33,11 +33,18 @@ def test_parse_case_rejects_a_bad_header(tmp_path, header):
 
 
 def test_outcomes():
-    case = cases_mod.Case("c", "", "less", "solution")
-    assert case.outcome_ok(3, 5) and not case.outcome_ok(5, 5) and not case.outcome_ok(None, 5)
-    assert cases_mod.Case("c", "", "full", "solution").outcome_ok(5.0, 5)
-    assert cases_mod.Case("c", "", "zero", "release").outcome_ok(0, 5)
-    assert not cases_mod.Case("c", "", "zero", "release").outcome_ok(1, 5)
+    def row(status, score=0.0, max_score=5.0):
+        return Row("s", "a", status, score, max_score)
+
+    def case(expect):
+        return cases_mod.Case("c", "", expect, "solution")
+
+    assert case("less").outcome_ok(row("graded", 3)) and not case("less").outcome_ok(row("graded", 5))
+    assert not case("less").outcome_ok(row("failed")), "a failed submission is not a graded one"
+    assert case("full").outcome_ok(row("graded", 5.0)) and not case("full").outcome_ok(row("review", 5.0))
+    assert case("zero").outcome_ok(row("graded", 0)) and not case("zero").outcome_ok(row("graded", 1))
+    assert case("review").outcome_ok(row("review")) and not case("review").outcome_ok(row("graded", 5))
+    assert case("failed").outcome_ok(row("failed")) and not case("failed").outcome_ok(row("missing"))
 
 
 def test_build_submission_fills_from_base_then_replaces(tmp_path):
@@ -73,7 +80,7 @@ def test_report_table_and_csv(tmp_path):
             Row("cy", "ngram", "missing", reason="no submission", expected="zero", verdict="WRONG")]
     table = format_table(rows)
     assert "12.5/30" in table and "lost points: test_x" in table
-    assert "3 submissions: 2 graded, 0 failed, 1 missing" in table and "UNEXPECTED: cy" in table
+    assert "3 submissions: 2 graded, 0 review, 0 failed, 1 missing" in table and "UNEXPECTED: cy" in table
     write_csv(rows, tmp_path / "g.csv")
     got = list(csv.DictReader(open(tmp_path / "g.csv")))
     assert [(r["student_id"], r["score"], r["percent"], r["status"]) for r in got] == [

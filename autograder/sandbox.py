@@ -1,0 +1,146 @@
+"""Run each submission's kernel in a bubblewrap sandbox.
+
+The kernel sees a minimal filesystem: the system and Python installation read-only, the course's
+support package read-only, a private /tmp, and read-write only the folder nbgrader executes the
+submission in (its own copy of that one submission) plus the folder holding the kernel's Unix
+sockets. It has no network (own network namespace), its own PID namespace (so every process it
+starts dies with it) and resource limits on memory, CPU time, processes and file size. nbclient
+drives it from outside over ``ipc`` transport, since TCP loopback is not shared across network
+namespaces.
+
+:class:`SandboxKernelManager` is a jupyter_client kernel manager that wraps the kernel command;
+nbgrader's Execute preprocessor uses it through ``Execute.kernel_manager_class``.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+import lmcourse
+
+
+@dataclass
+class Limits:
+    memory_mb: int = 3072  # address space of the kernel
+    cpu_seconds: int = 600
+    processes: int = 64
+    file_mb: int = 64  # largest file the kernel may write
+    wall_seconds: int = 300  # per submission, enforced by the grader (see autograder.hardened)
+
+
+LIMITS = Limits()
+# pids of the sandboxes started by this process, so a watchdog can kill a runaway submission
+_ACTIVE = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def bwrap_path():
+    return shutil.which("bwrap")
+
+
+def available():
+    """(True, "") when bubblewrap can create a sandbox here, else (False, reason)."""
+    exe = bwrap_path()
+    if not exe:
+        return False, "bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)"
+
+    probe = subprocess.run(
+        [exe, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--proc", "/proc", "--dev", "/dev", "true"],
+        capture_output=True, text=True,
+    )
+    if probe.returncode != 0:
+        return False, f"bubblewrap cannot create namespaces here: {probe.stderr.strip() or probe.returncode}"
+    return True, ""
+
+
+def _readonly_paths():
+    """Folders the kernel needs to read: the OS, the Python installation, the venv, lmcourse."""
+    paths = ["/usr", "/etc", "/opt/conda"] + [sys.base_prefix, sys.prefix]
+    paths.append(str(Path(lmcourse.__file__).resolve().parent))
+    seen, out = set(), []
+    for p in paths:
+        p = os.path.realpath(p)
+        if os.path.exists(p) and p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def wrap_command(cmd, workdir, sockdir, limits=LIMITS):
+    """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``."""
+    args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
+    for p in _readonly_paths():
+        args += ["--ro-bind", p, p]
+    for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
+        if os.path.islink(link):
+            args += ["--symlink", target, link]
+        elif os.path.isdir(link):
+            args += ["--ro-bind", link, link]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args += ["--bind", str(workdir), str(workdir), "--bind", str(sockdir), str(sockdir), "--chdir", str(workdir)]
+    args += ["--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp"]
+    prlimit = [
+        shutil.which("prlimit") or "/usr/bin/prlimit",
+        f"--as={limits.memory_mb * 2**20}",
+        f"--cpu={limits.cpu_seconds}",
+        f"--nproc={limits.processes}",
+        f"--fsize={limits.file_mb * 2**20}",
+        "--core=0",
+        "--",
+    ]
+    return args + ["--"] + prlimit + list(cmd)
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel inside :func:`wrap_command`'s sandbox."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        self._sockdir = tempfile.mkdtemp(prefix="lmcourse-kernel-")
+        self.transport = "ipc"
+        self.connection_file = os.path.join(self._sockdir, "kernel.json")
+        self.ip = os.path.join(self._sockdir, "ipc")
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        cmd = super().format_kernel_cmd(extra_arguments)
+        workdir = self._launch_args.get("cwd") or os.getcwd()
+        return wrap_command(cmd, workdir, self._sockdir)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # the kernel's own chatter ("To connect another client...") is not the TA's business
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
+        if pid:
+            with _ACTIVE_LOCK:
+                _ACTIVE.add(pid)
+            self._sandbox_pid = pid
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        pid = getattr(self, "_sandbox_pid", None)
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(pid)
+        if not restart and getattr(self, "_sockdir", None):
+            shutil.rmtree(self._sockdir, ignore_errors=True)
+
+
+def kill_active():
+    """Kill every sandbox this process started (the watchdog's last resort); returns how many."""
+    import signal
+
+    with _ACTIVE_LOCK:
+        pids = list(_ACTIVE)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(pids)
