@@ -54,7 +54,9 @@ def canonicalize(release_nb, student_nb):
             anchor = gid
         elif gid in known:
             anchor = gid  # a release cell: its content is restored from the release
-        elif cell.cell_type == "code" and cell.source.strip():
+        elif cell.cell_type == "code" and cell.source.strip() and not any(_meta(cell).get(k) for k in ("grade", "solution", "locked")):
+            # a cell the student added; a cell with grading metadata but an unknown id is an
+            # edited release cell, restored from the release instead
             extras.setdefault(anchor, []).append(cell.source)
     out = nbformat.v4.new_notebook(metadata=release_nb.metadata)
     student_code = []
@@ -145,6 +147,8 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
     release = course.path("release", assignment=assignment)
     student_files = sorted(submitted.glob("*.ipynb")) if submitted.is_dir() else []
     digest = submission_hash(submitted) if submitted.is_dir() else None
+    release_nbs = {p.name: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
+    row.max_score = float(sum(_meta(c).get("points", 0) or 0 for nb in release_nbs.values() for c in nb.cells if _meta(c).get("grade")))
     if not student_files:
         if submitted.is_dir():
             row.reason = "the submission folder holds no notebook"
@@ -156,8 +160,8 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
         shutil.rmtree(canonical_dir)
     canonical_dir.mkdir(parents=True)
     notes, flags, locked = [], [], []
-    for release_path in sorted(release.glob("*.ipynb")):
-        release_nb = nbformat.read(release_path, as_version=4)
+    for name, release_nb in release_nbs.items():
+        release_path = release / name
         locked += [c.source for c in release_nb.cells if c.cell_type == "code" and not _meta(c).get("solution")]
         student_path = submitted / release_path.name
         if not student_path.is_file():
@@ -189,7 +193,7 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
 
     def on_timeout():
         timed_out.set()
-        sandbox.kill_active()
+        sandbox.kill_active(course.path("autograded", student, assignment))
 
     watchdog = threading.Timer(wall, on_timeout)
     watchdog.start()
@@ -200,8 +204,10 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
     scores = course.scores(assignment, student) if result["success"] and not timed_out.is_set() else None
     if scores is None:
         row.status, row.reason = "failed", _failure_reason(result, timed_out.is_set(), wall)
+        if flags:
+            row.reason += "; also flagged for review: " + "; ".join(dict.fromkeys(flags))
     else:
-        row.score, row.max_score = scores[0], scores[1]
+        row.score = scores[0]
         lost = sorted(g for g, (s, m) in scores[2].items() if m and (s or 0) < m)
         notes += _memory_errors(course, assignment, student)
         if lost:

@@ -35,8 +35,8 @@ class Limits:
 
 
 LIMITS = Limits()
-# pids of the sandboxes started by this process, so a watchdog can kill a runaway submission
-_ACTIVE = set()
+# sandboxes started by this process (pid -> work dir), so a watchdog can kill a runaway submission
+_ACTIVE = {}
 _ACTIVE_LOCK = threading.Lock()
 
 
@@ -72,8 +72,47 @@ def _readonly_paths():
     return out
 
 
-def wrap_command(cmd, workdir, sockdir, limits=LIMITS):
-    """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``."""
+def pids_cgroup(limit):
+    """A new cgroup allowing at most ``limit`` processes, or None where none can be made.
+
+    RLIMIT_NPROC does not bind root, so a grader running as root caps a fork bomb this way.
+    """
+    import uuid
+
+    for base in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
+        path = os.path.join(base, f"lmcourse-{uuid.uuid4().hex[:12]}")
+        try:
+            os.mkdir(path)
+        except OSError:
+            continue
+        try:
+            with open(os.path.join(path, "pids.max"), "w") as f:
+                f.write(str(limit))
+            return path
+        except OSError:
+            os.rmdir(path)
+    return None
+
+
+def remove_cgroup(path):
+    import time
+
+    for _ in range(50):  # the killed processes leave the group a moment after they die
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
+    """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
+
+    The notebooks in ``workdir`` are hidden from the kernel (nbclient sends it each cell's source;
+    the file on disk holds the hidden tests). With ``cgroup``, the sandbox joins that pids cgroup.
+    """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
@@ -84,6 +123,8 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS):
             args += ["--ro-bind", link, link]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     args += ["--bind", str(workdir), str(workdir), "--bind", str(sockdir), str(sockdir), "--chdir", str(workdir)]
+    for nb in sorted(Path(workdir).glob("*.ipynb")):
+        args += ["--ro-bind", "/dev/null", str(nb)]
     args += ["--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp"]
     prlimit = [
         shutil.which("prlimit") or "/usr/bin/prlimit",
@@ -94,7 +135,10 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS):
         "--core=0",
         "--",
     ]
-    return args + ["--"] + prlimit + list(cmd)
+    wrapped = args + ["--"] + prlimit + list(cmd)
+    if cgroup:
+        wrapped = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup] + wrapped
+    return wrapped
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -109,8 +153,9 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
-        workdir = self._launch_args.get("cwd") or os.getcwd()
-        return wrap_command(cmd, workdir, self._sockdir)
+        self._workdir = os.path.realpath(self._launch_args.get("cwd") or os.getcwd())
+        self._cgroup = pids_cgroup(LIMITS.processes) if os.geteuid() == 0 else None
+        return wrap_command(cmd, self._workdir, self._sockdir, cgroup=self._cgroup)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # the kernel's own chatter ("To connect another client...") is not the TA's business
@@ -120,24 +165,27 @@ class SandboxKernelManager(AsyncKernelManager):
         pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
         if pid:
             with _ACTIVE_LOCK:
-                _ACTIVE.add(pid)
+                _ACTIVE[pid] = self._workdir
             self._sandbox_pid = pid
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         pid = getattr(self, "_sandbox_pid", None)
         with _ACTIVE_LOCK:
-            _ACTIVE.discard(pid)
+            _ACTIVE.pop(pid, None)
         if not restart and getattr(self, "_sockdir", None):
             shutil.rmtree(self._sockdir, ignore_errors=True)
+        if not restart and getattr(self, "_cgroup", None):
+            remove_cgroup(self._cgroup)
 
 
-def kill_active():
-    """Kill every sandbox this process started (the watchdog's last resort); returns how many."""
+def kill_active(workdir=None):
+    """Kill the sandboxes this process started (those running in ``workdir``, or all); returns how many."""
     import signal
 
+    workdir = os.path.realpath(workdir) if workdir else None
     with _ACTIVE_LOCK:
-        pids = list(_ACTIVE)
+        pids = [pid for pid, wd in _ACTIVE.items() if workdir is None or wd == workdir]
     for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)

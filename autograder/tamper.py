@@ -26,8 +26,11 @@ SUSPICIOUS_NAMES = {
 SUSPICIOUS_ATTRS = {
     "input_transformers_cleanup", "input_transformers_post", "ast_transformers", "set_custom_exc",
     "custom_exceptions", "excepthook", "displayhook", "showtraceback", "run_cell", "events",
-    "settrace", "setprofile", "_getframe", "f_globals", "f_locals", "f_back", "environ", "getenv",
+    "settrace", "setprofile", "_getframe", "f_globals", "f_locals", "f_back", "environ", "getenv", "getcwd",
 }
+# Any sign of asking whether the code runs under the autograder (names, or strings in the code).
+GRADING_NAMES = {"grading", "budget", "autograding"}
+GRADING_TEXT = re.compile(r"LMCOURSE|AUTOGRAD|/proc/self", re.I)
 SUSPICIOUS_MODULES = {"builtins", "ctypes", "gc", "inspect", "importlib", "IPython", "sys", "ipykernel", "traitlets", "dis", "types"}
 ALLOWED_DUNDERS = {"__init__", "__name__", "__doc__", "__len__", "__repr__", "__str__", "__eq__", "__hash__", "__iter__",
                    "__next__", "__getitem__", "__setitem__", "__contains__", "__call__", "__enter__", "__exit__", "__lt__", "__post_init__"}
@@ -90,8 +93,18 @@ def scan_cell(source, protected, own_names=()):
         tree = ast.parse(code)
     except SyntaxError:
         return reasons  # it will simply fail to run
-    if re.search(r"LMCOURSE|autograd(ing|er)", code):
+    if GRADING_TEXT.search(code) or any(isinstance(n, ast.Name) and n.id in GRADING_NAMES or
+                                        isinstance(n, ast.Attribute) and n.attr in GRADING_NAMES for n in ast.walk(tree)):
         reasons.append("refers to the autograder or its environment")
+    # Names that hold modules or the notebook's helpers: the locked cells' names, whatever this cell
+    # imports, and aliases made from either (m = math), whose attributes must not be set.
+    modules = set(protected)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)) and _root_name(node.value) in modules:
+            modules |= {n for t in node.targets for n in _bound_names(t)}
     allowed_rebind = set(own_names)
     for node in tree.body:  # top-level rebinding of a name the tests rely on
         bound = []
@@ -115,7 +128,7 @@ def scan_cell(source, protected, own_names=()):
                 reasons.append(f"uses the attribute {node.attr!r}")
             elif node.attr.startswith("__") and node.attr not in ALLOWED_DUNDERS:
                 reasons.append(f"uses the special attribute {node.attr!r}")
-            if isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node.value) in protected:
+            if isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node.value) in modules:
                 reasons.append(f"modifies {ast.unparse(node)!r}, part of a library or of the notebook's helpers")
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             mods = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]

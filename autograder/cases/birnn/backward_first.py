@@ -1,0 +1,10 @@
+"""birnn_forward puts the backward states first: [backward; forward] instead of PyTorch's [forward; backward].
+
+expect: less
+base: solution
+"""
+# %% birnn_forward
+def birnn_forward(x, lengths, params_fwd, params_bwd, cell="rnn"):
+    h_fwd = masked_forward(x, lengths, params_fwd, cell)
+    h_bwd = reverse_padded(masked_forward(reverse_padded(x, lengths), lengths, params_bwd, cell), lengths)
+    return np.concatenate([h_bwd, h_fwd], axis=2)        # mistake: backward half first
