@@ -10,9 +10,7 @@ weights, inputs and upstream gradient. Prints the median (and min) of ``--repeat
 Not a test: timings depend on the machine and its load.
 """
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,21 +18,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from solution_code import load_solution  # noqa: E402
+from timing import timed  # noqa: E402
 
-
-def timed(fns, repeats, warmup):
-    """Median and min seconds of each function; runs are interleaved so that a change in the
-    machine's load hits all of them alike."""
-    for _ in range(warmup):
-        for fn in fns:
-            fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, out in zip(fns, times):
-            start = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - start)
-    return [(statistics.median(t), min(t)) for t in times]
 
 
 def main(argv=None):

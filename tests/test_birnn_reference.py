@@ -18,10 +18,10 @@ torch = pytest.importorskip("torch")
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from numeric import err  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
 from lmcourse.cells import gru_cell  # noqa: E402
-from lmcourse.checks import rel_error  # noqa: E402
 
 TOL = 1e-10
 CELLS = ["rnn", "lstm", "gru"]
@@ -33,10 +33,6 @@ MODULES = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
 def ref():
     return load_solution("birnn")
 
-
-def err(a, b):
-    b = np.asarray(b, dtype=np.float64)
-    return rel_error(a, b, floor=1e-6 * max(float(np.abs(b).max(initial=0.0)), 1e-12))
 
 
 def torch_module(cell, D, H, num_layers, bidirectional, seed):

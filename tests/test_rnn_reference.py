@@ -14,9 +14,10 @@ import pytest
 torch = pytest.importorskip("torch")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from numeric import err, t64  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
-from lmcourse.checks import central_difference, rel_error  # noqa: E402
+from lmcourse.checks import central_difference  # noqa: E402
 
 TOL = 1e-10
 SHAPES = [(0, (3, 5, 4, 6)), (1, (2, 9, 3, 2)), (2, (1, 1, 5, 3)), (3, (4, 7, 8, 8))]
@@ -27,15 +28,6 @@ def ref():
     return load_solution("rnn")
 
 
-def err(a, b):
-    """Elementwise relative error; entries a million times smaller than the largest one are
-    compared on the scale of 1e-6 of it (float64 rounding makes their own relative error noisy)."""
-    b = np.asarray(b, dtype=np.float64)
-    return rel_error(a, b, floor=1e-6 * max(float(np.abs(b).max(initial=0.0)), 1e-12))
-
-
-def t64(a, grad=True):
-    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
 
 
 def random_rnn(seed, N, T, D, H):
