@@ -9,7 +9,7 @@ from pathlib import Path
 from autograder import cases as cases_mod
 from autograder import sandbox
 from autograder.course import EXERCISES, REPO, SOLUTIONS, Course, assignments, generate_release
-from autograder.hardened import grade_class
+from autograder.hardened import grade_class, read_journal
 from autograder.report import format_table, write_csv
 
 DEMO_CASES = ("complete", "partly_wrong", "untouched", "raises")
@@ -128,6 +128,11 @@ def cmd_grade(args):
     rows = grade_class(course.root, args.assignment, students, workers=args.workers, db_url=args.db_url,
                        isolation=args.isolation, regrade=args.regrade or bool(args.student), scheduler=args.scheduler,
                        wall_seconds=args.wall_seconds)
+    if args.student:  # the CSV an LMS imports lists the whole class, not only the students re-graded now
+        fresh = {r.student: r for r in rows}
+        everyone = sorted(set(course.submitted_students(args.assignment)) | set(_roster(args.roster)) | set(args.student))
+        rows = [fresh.get(s) or read_journal(course.root, args.assignment, s)[0] for s in everyone]
+        rows = [r for r in rows if r is not None]
     finish(course, rows, csv_name=f"grades-{args.assignment}.csv")
     return 0
 

@@ -47,6 +47,16 @@ def assignments():
     return sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def sqlalchemy_url(db_url):
+    """SQLAlchemy 2.1 reads postgresql:// as psycopg 3; the course installs psycopg2."""
+    if db_url and db_url.split("://", 1)[0] in ("postgresql", "postgres"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            return "postgresql+psycopg2://" + db_url.split("://", 1)[1]
+    return db_url
+
+
 def load_config(root, db_url=None, isolation="sandbox"):
     """The course's nbgrader config with the course directory set to ``root``.
 
@@ -65,7 +75,7 @@ def load_config(root, db_url=None, isolation="sandbox"):
     cfg.CourseDirectory.release_directory = "release"
     cfg.CourseDirectory.submitted_directory = "canonical"
     # several workers write to one SQLite gradebook: wait for the lock instead of failing
-    cfg.CourseDirectory.db_url = db_url or f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
+    cfg.CourseDirectory.db_url = sqlalchemy_url(db_url) or f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
     cfg.Autograde.autograde_preprocessors = [Execute, CapOutputBytes, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                              StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     if isolation == "sandbox":

@@ -262,10 +262,18 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     if tasks and scheduler is not None:
         from dask.distributed import Client, as_completed as dask_completed
 
-        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-        for fut in dask_completed(client.map(_grade_task, tasks, pure=False)):
-            fut.result()
-            bar.update()
+        own = not isinstance(scheduler, Client)
+        client = Client(scheduler) if own else scheduler
+        try:
+            for fut in dask_completed(client.map(_grade_task, tasks, pure=False)):
+                try:
+                    fut.result()
+                except Exception:
+                    pass  # a lost worker: its student has no journal entry and is recorded as failed below
+                bar.update()
+        finally:
+            if own:
+                client.close()
     elif tasks:
         import multiprocessing
         from concurrent.futures.process import BrokenProcessPool

@@ -1,0 +1,209 @@
+"""Grading throughput: the hardened path at 1 and 2 workers against plain ``nbgrader autograde``.
+
+    python benchmarks/bench_grading.py [--n 200] [--workers 1,2] [--dir DIR] [--no-plain] [--keep]
+
+Generates N submissions of the ``ngram`` assignment from its example cases (autograder/cases/ngram):
+a fixed mix of correct ones (complete, alt_loops), wrong ones (the mistake cases) and broken ones
+(raises, untouched), then grades the same submissions, in one run:
+
+* hardened, for each worker count: a fresh course directory, the release generated (not timed), then
+  ``autograder.hardened.grade_class`` with the bubblewrap sandbox on (timed: canonical notebooks,
+  tamper scan, sandboxed autograde, feedback HTML, journal);
+* plain: a plain nbgrader course directory (``source`` linked to solutions/, the repository's
+  nbgrader_config.py), ``nbgrader generate_assignment ngram`` (not timed), then
+  ``nbgrader autograde ngram`` (timed, the whole command: one process, serial, no sandbox, no
+  feedback), then ``nbgrader generate_feedback ngram`` (timed separately: the hardened path writes
+  feedback for every submission, so "plain autograde + generate_feedback" is the like-for-like line).
+
+Prints submissions per minute side by side, the 2-vs-1 worker speed-up (target >= 1.7x) and the
+hardened-vs-plain time per submission (target: hardened no slower, ratio <= 1.0), and checks that
+every side gave each submission the same score. The machine's load average is printed with the
+figures: on a shared machine they move with it.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORRECT = ("complete", "alt_loops")
+WRONG = ("addk_no_kv", "backoff_no_alpha", "ctx_from_unigrams", "n_bos", "no_eos", "partly_wrong",
+         "ppl_per_sentence", "vocab_no_unk")
+BROKEN = ("raises", "untouched")
+# one cycle: 6 correct, 8 wrong, 2 broken of 16 (38% / 50% / 12%)
+CYCLE = ("complete", "addk_no_kv", "raises", "alt_loops", "backoff_no_alpha", "untouched", "complete",
+         "ctx_from_unigrams", "n_bos", "alt_loops", "no_eos", "partly_wrong", "complete", "ppl_per_sentence",
+         "alt_loops", "vocab_no_unk")
+
+
+def kind(case):
+    return "correct" if case in CORRECT else "wrong" if case in WRONG else "broken"
+
+
+def student_cases(n):
+    """{student id: case name} for n submissions, cycling through CYCLE."""
+    return {f"s{i:04d}_{CYCLE[i % len(CYCLE)]}": CYCLE[i % len(CYCLE)] for i in range(n)}
+
+
+def build_notebooks(workdir):
+    """{case: {notebook name: NotebookNode}} from a freshly generated release."""
+    from autograder import cases as cases_mod
+    from autograder.course import SOLUTIONS, Course
+
+    release = Course(workdir / "release-course", isolation="none").generate("ngram")
+    return {c.name: cases_mod.build_submission(c, SOLUTIONS / "ngram", release)
+            for c in cases_mod.load_cases("ngram", sorted(set(CYCLE)))}
+
+
+def run_hardened(workdir, students, notebooks, workers, isolation):
+    """Grade every student in a fresh course directory; returns (seconds, {student: (status, score)})."""
+    from autograder.course import Course
+    from autograder.hardened import grade_class
+
+    course = Course(workdir / f"hardened-{workers}w", isolation=isolation)
+    course.generate("ngram")
+    for student, case in students.items():
+        course.submit(student, "ngram", notebooks[case])
+    start = time.perf_counter()
+    rows = grade_class(course.root, "ngram", list(students), workers=workers, db_url=course.db_url,
+                       isolation=isolation, regrade=True, progress=False)
+    seconds = time.perf_counter() - start
+    return seconds, {r.student: (r.status, r.score) for r in rows}
+
+
+def run_plain(workdir, students, notebooks, feedback=True):
+    """Plain ``nbgrader autograde ngram`` on the same submissions, then (if ``feedback``)
+    ``nbgrader generate_feedback ngram``; returns (autograde seconds, feedback seconds or None,
+    {student: (status, score)})."""
+    import nbformat
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograder.course import CONFIG_FILE, SOLUTIONS
+
+    root = workdir / "plain"
+    root.mkdir()
+    (root / "source").symlink_to(SOLUTIONS, target_is_directory=True)
+    shutil.copyfile(CONFIG_FILE, root / "nbgrader_config.py")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    env = dict(os.environ, LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")  # as the hardened path sets for kernels
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # nbgrader runs alembic
+    gen = subprocess.run(nbgrader + ["generate_assignment", "ngram"], cwd=root, env=env, capture_output=True, text=True)
+    if gen.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment failed:\n{gen.stdout}{gen.stderr}")
+    for student, case in students.items():
+        folder = root / "submitted" / student / "ngram"
+        folder.mkdir(parents=True)
+        for name, nb in notebooks[case].items():
+            nbformat.write(nb, folder / name)
+    start = time.perf_counter()
+    proc = subprocess.run(nbgrader + ["autograde", "ngram"], cwd=root, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(f"(nbgrader autograde exited {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
+    feedback_seconds = None
+    if feedback:
+        start = time.perf_counter()
+        fb = subprocess.run(nbgrader + ["generate_feedback", "ngram"], cwd=root, env=env, capture_output=True, text=True)
+        feedback_seconds = time.perf_counter() - start
+        if fb.returncode != 0:
+            print(f"(nbgrader generate_feedback exited {fb.returncode}: {fb.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
+    outcomes = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for student in students:
+            try:
+                outcomes[student] = ("graded", gb.find_submission("ngram", student).score)
+            except MissingEntry:
+                outcomes[student] = ("no grade", 0.0)
+    return seconds, feedback_seconds, outcomes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="number of submissions (default 200)")
+    parser.add_argument("--workers", default="1,2", help="worker counts for the hardened path (default 1,2)")
+    parser.add_argument("--dir", help="work directory (default: a new temporary one)")
+    parser.add_argument("--no-plain", action="store_true", help="skip plain nbgrader autograde")
+    parser.add_argument("--no-plain-feedback", action="store_true",
+                        help="skip timing plain nbgrader generate_feedback (the hardened path always writes feedback)")
+    parser.add_argument("--unisolated", action="store_true", help="hardened path without the sandbox (not the benchmark's setting)")
+    parser.add_argument("--keep", action="store_true", help="keep the course directories")
+    args = parser.parse_args(argv)
+
+    from autograder import sandbox
+
+    isolation = "none" if args.unisolated else "sandbox"
+    if isolation == "sandbox":
+        ok, reason = sandbox.available()
+        if not ok:
+            sys.exit(f"cannot sandbox: {reason} (use --unisolated to measure without it)")
+    workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="lmcourse-bench-grading-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    if any(workdir.iterdir()):
+        sys.exit(f"{workdir} is not empty")
+    worker_counts = [int(w) for w in args.workers.split(",")]
+    students = student_cases(args.n)
+    mix = Counter(kind(c) for c in students.values())
+    load0 = os.getloadavg()
+    print(f"{args.n} ngram submissions: {mix['correct']} correct, {mix['wrong']} wrong, {mix['broken']} broken; "
+          f"{os.cpu_count()} cores, load average {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}; work dir {workdir}",
+          flush=True)
+    try:
+        notebooks = build_notebooks(workdir)
+        results = []  # (label, workers, seconds, outcomes)
+        for w in worker_counts:
+            seconds, outcomes = run_hardened(workdir, students, notebooks, w, isolation)
+            results.append((f"hardened ({isolation}), {w} worker{'s' if w > 1 else ''}", w, seconds, outcomes))
+            print(f"  {results[-1][0]}: {seconds:.1f} s", flush=True)
+        if not args.no_plain:
+            seconds, fb_seconds, outcomes = run_plain(workdir, students, notebooks, feedback=not args.no_plain_feedback)
+            results.append(("plain nbgrader autograde", 1, seconds, outcomes))
+            print(f"  plain nbgrader autograde: {seconds:.1f} s", flush=True)
+            if fb_seconds is not None:
+                results.append(("plain autograde + generate_feedback", 1, seconds + fb_seconds, outcomes))
+                print(f"  plain nbgrader generate_feedback: {fb_seconds:.1f} s", flush=True)
+        load1 = os.getloadavg()
+
+        print()
+        head = f"{'grader':<34} {'n':>5} {'seconds':>9} {'subs/min':>9} {'s/sub':>7}  outcomes"
+        print(head)
+        print("-" * len(head))
+        for label, _, seconds, outcomes in results:
+            statuses = Counter(s for s, _ in outcomes.values())
+            print(f"{label:<34} {args.n:>5} {seconds:>9.1f} {60 * args.n / seconds:>9.1f} {seconds / args.n:>7.2f}  "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+        print(f"load average at the end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
+
+        hardened = {w: s for label, w, s, _ in results if label.startswith("hardened")}
+        if 1 in hardened and 2 in hardened:
+            speedup = hardened[1] / hardened[2]
+            print(f"speed-up, 2 workers vs 1: {speedup:.2f}x (target >= 1.7x: {'met' if speedup >= 1.7 else 'NOT met'})")
+        for label, _, plain_seconds, _ in results:
+            if label.startswith("plain"):
+                for w, s in sorted(hardened.items()):
+                    ratio = s / plain_seconds
+                    print(f"hardened {w} worker{'s' if w > 1 else ''} vs {label}, time per submission: {ratio:.2f}x "
+                          f"(target <= 1.0: {'met' if ratio <= 1.0 else 'NOT met'})")
+
+        scores = [{st: round(score, 6) for st, (_, score) in outcomes.items()} for *_, outcomes in results]
+        differ = sorted({st for other in scores[1:] for st in students if other[st] != scores[0][st]})
+        if differ:
+            print(f"SCORES DIFFER between the graders for {len(differ)} submissions, e.g. "
+                  + ", ".join(f"{st}: {[sc[st] for sc in scores]}" for st in differ[:5]))
+        else:
+            print(f"every grader gave all {args.n} submissions the same score")
+    finally:
+        if not args.keep and not args.dir:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif args.keep:
+            print(f"course directories kept in {workdir}")
+
+
+if __name__ == "__main__":
+    main()
