@@ -30,8 +30,10 @@ SUSPICIOUS_ATTRS = {
 }
 # Any sign of asking whether the code runs under the autograder (names, or strings in the code).
 GRADING_NAMES = {"grading", "budget", "autograding"}
-GRADING_TEXT = re.compile(r"LMCOURSE|AUTOGRAD|/proc/self", re.I)
+GRADING_TEXT = re.compile(r"LMCOURSE_|(?i:autograd)|/proc/self")
 SUSPICIOUS_MODULES = {"builtins", "ctypes", "gc", "inspect", "importlib", "IPython", "sys", "ipykernel", "traitlets", "dis", "types"}
+# Support-package modules that implement what some exercise asks students to write.
+REFERENCE_MODULES = ("lmcourse.cells", "lmcourse.ngram")
 ALLOWED_DUNDERS = {"__init__", "__name__", "__doc__", "__len__", "__repr__", "__str__", "__eq__", "__hash__", "__iter__",
                    "__next__", "__getitem__", "__setitem__", "__contains__", "__call__", "__enter__", "__exit__", "__lt__", "__post_init__"}
 ALLOWED_MAGICS = ("%matplotlib", "%time", "%timeit", "%%time", "%%timeit")
@@ -137,6 +139,8 @@ def scan_cell(source, protected, own_names=()):
             for mod in mods:
                 if mod.split(".")[0] in SUSPICIOUS_MODULES or mod.startswith("lmcourse.grading"):
                     reasons.append(f"imports {mod!r}")
+                elif mod.startswith(REFERENCE_MODULES):
+                    reasons.append(f"imports the course's reference code {mod!r}")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
             attr = node.args[1] if len(node.args) > 1 else None
             if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str) and not attr.value.startswith("__")):

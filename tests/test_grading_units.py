@@ -200,7 +200,7 @@ TRICKS = {
     "redefine by tuple assignment": "x, TOY_BIGRAMS = 1, 2\n",
     "environment variable": "import os\nGRADED = os.environ.get('LMCOURSE_AUTOGRADING')\n",
     "getenv": "import os\nGRADED = os.getenv('CI')\n",
-    "autograder name": "MODE = 'LMCOURSE'\n",
+    "autograder name": "MODE = 'LMCOURSE_AUTOGRADING'\n",
     "grading module": "from lmcourse.grading import autograding\n",
     "getattr with a computed name": "getattr(math, 'is' + 'close')\n",
     "getattr of a dunder": "getattr(math, '__dict__')['isclose'] = None\n",
@@ -221,6 +221,8 @@ TRICKS = {
     "replace a module attribute through an assigned alias": "m = math\nm.isclose = lambda *a, **k: True\n",
     "replace np.testing of an import the cell makes": "import numpy\nnumpy.testing.assert_allclose = print\n",
     "detect grading through lmcourse.grading.budget": "GRADED = grading.budget(False, True)\n",
+    "import a reference implementation (lmcourse.cells)": "from lmcourse.cells import lstm_cell\n",
+    "import a reference implementation (lmcourse.ngram)": "from lmcourse import ngram\n",
     "detect grading through /proc/self/environ": "GRADED = 'AUTOGRADING' in open('/proc/self/environ').read()\n",
 }
 
@@ -236,6 +238,8 @@ def test_scan_allows_an_answer_to_define_its_own_name():
     assert tamper.scan_cell("def square(x):\n    return x * x\n", {"square"}, own_names={"square"}) == []
     assert tamper.scan_cell("import math\nfrom collections import Counter\nimport numpy as np\n", PROTECTED) == []
     assert tamper.scan_cell("%matplotlib inline\nx = 1\n", PROTECTED) == []
+    assert tamper.scan_cell("from lmcourse import checks\nfrom lmcourse.data import tokenize\n", PROTECTED) == [], \
+        "the support package's helpers are fair game"
     assert tamper.scan_cell("def f(:\n", PROTECTED) == [], "a syntax error simply fails to run"
 
 
