@@ -15,6 +15,9 @@ demo: setup
 test: setup
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests lectures
 
-## bench: speed comparisons (not part of the test suite)
+## bench: speed comparisons against nltk.lm, torch and plain nbgrader (not part of the test suite)
 bench: setup
 	$(PY) benchmarks/bench_ngram.py
+	$(PY) benchmarks/bench_rnn.py
+	$(PY) benchmarks/bench_lstm.py --gru
+	$(PY) benchmarks/bench_grading.py --n 40

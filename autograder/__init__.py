@@ -5,6 +5,9 @@
 - ``release``: regenerate ``exercises/`` from ``solutions/`` (or check that it is up to date);
 - ``demo``: the TA pipeline on example submissions, end to end;
 - ``grade``: autograde a real class in a course directory, one student or all;
-- ``cases``: grade the example and mistaken submissions in ``autograder/cases/`` and check that
-  each gets the outcome it declares.
+- ``cases``: grade the example, mistaken and hostile submissions in ``autograder/cases/`` and check
+  that each gets the outcome it declares.
+
+Grading goes through :mod:`autograder.hardened` (canonical notebooks, tamper scan, explicit
+outcomes, journal, process pool or Dask) with kernels sandboxed by :mod:`autograder.sandbox`.
 """

@@ -5,8 +5,10 @@ A course directory (one per class, or a throw-away one for the demo and the test
     <root>/
         source -> <repo>/solutions      (a link: the single source stays in the repository)
         release/<assignment>/           generated student version
-        submitted/<student>/<assignment>/<notebook>.ipynb
+        submitted/<student>/<assignment>/<notebook>.ipynb   as handed in (never modified)
+        canonical/<student>/<assignment>/  the copy that is graded (see autograder.hardened)
         autograded/...  feedback/...    written by nbgrader
+        results/<assignment>/<student>.json   the grading journal, one outcome per student
         gradebook.db                    nbgrader's gradebook (SQLite unless --db-url says otherwise)
         grades.csv                      one row per student and assignment (see autograder.report)
 """
