@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from nltk_spec import spec_kneser_ney_class  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
 
@@ -49,22 +50,6 @@ def nltk_vocabulary(vocab):
     nv = OurVocabulary(sorted(vocab - {"<unk>"}), unk_cutoff=1, unk_label="<unk>")
     assert len(nv) == len(vocab)
     return nv
-
-
-def spec_kneser_ney_class():
-    from nltk.lm.smoothing import KneserNey
-
-    class SpecKneserNey(KneserNey):
-        """nltk's KneserNey with the spec's unigram level: interpolated with the uniform 1/V."""
-
-        def unigram_score(self, word):
-            cc_word, total = self._continuation_counts(word)
-            if not hasattr(self, "_n1"):
-                bigrams = self.counts[2]
-                self._n1 = len({w for ctx in bigrams for w, c in bigrams[ctx].items() if c > 0})
-            return max(cc_word - self.discount, 0) / total + self.discount * self._n1 / total / len(self.vocab)
-
-    return SpecKneserNey
 
 
 def timed(fn):
