@@ -20,4 +20,5 @@ bench: setup
 	$(PY) benchmarks/bench_ngram.py
 	$(PY) benchmarks/bench_rnn.py
 	$(PY) benchmarks/bench_lstm.py --gru
+	$(PY) benchmarks/bench_notebooks.py
 	$(PY) benchmarks/bench_grading.py --n 40
