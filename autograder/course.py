@@ -66,9 +66,10 @@ def load_config(root, db_url=None, isolation="sandbox"):
     Autograding reads the canonical copies of submissions written by autograder.hardened.
     """
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute, IgnorePattern, LimitOutput,
-                                        SaveAutoGrades)
+    from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, Execute, IgnorePattern,
+                                        LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
+    from autograder.feedback import FeedbackExporter
     from autograder.preprocessors import CapOutputBytes, StderrIsNotFailure
 
     cfg = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
@@ -78,12 +79,19 @@ def load_config(root, db_url=None, isolation="sandbox"):
     cfg.CourseDirectory.submitted_directory = "canonical"
     # several workers write to one SQLite gradebook: wait for the lock instead of failing
     cfg.CourseDirectory.db_url = sqlalchemy_url(db_url) or f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
+    # nbgrader's CheckCellMetadata (run twice by default) validates metadata the student could have
+    # edited; the canonical notebooks carry the release's metadata only, so it is left out.
+    cfg.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells]
     cfg.Autograde.autograde_preprocessors = [Execute, CapOutputBytes, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                             StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                             StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties]
+    cfg.GenerateFeedback.exporter_class = FeedbackExporter
     if isolation == "sandbox":
         from autograder.sandbox import SandboxKernelManager
 
         cfg.Execute.kernel_manager_class = SandboxKernelManager
+        # nothing a sandboxed kernel does outlives it, so a graceful shutdown (up to half a second
+        # of waiting per submission) buys nothing
+        cfg.Execute.shutdown_kernel = "immediate"
     elif isolation != "none":
         raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
     return cfg
