@@ -164,6 +164,10 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
         release_path = release / name
         locked += [c.source for c in release_nb.cells if c.cell_type == "code" and not _meta(c).get("solution")]
         student_path = submitted / release_path.name
+        others = [p for p in student_files if p.name not in release_nbs]
+        if not student_path.is_file() and len(release_nbs) == 1 and len(others) == 1:
+            student_path = others[0]  # one notebook handed in under another name (a copy, a download)
+            notes.append(f"{student_path.name} was graded as {release_path.name}")
         if not student_path.is_file():
             notes.append(f"{release_path.name} was not submitted")
             student_nb = release_nb

@@ -1,9 +1,11 @@
 """Run each submission's kernel in a bubblewrap sandbox.
 
 The kernel sees a minimal filesystem: the system and Python installation read-only, the course's
-support package read-only, a private /tmp, and read-write only the folder nbgrader executes the
-submission in (its own copy of that one submission) plus the folder holding the kernel's Unix
-sockets. It has no network (own network namespace), its own PID namespace (so every process it
+support package read-only, the folder holding the kernel's Unix sockets, and two small private
+in-memory folders: /tmp and its working folder, which shows the files the student handed in with
+the notebook (read-only; the notebooks themselves, which hold the hidden tests, are not there).
+What the kernel writes there is bounded in size and gone when it stops; it can write nothing on the
+grader's disk. It has no network (own network namespace), its own PID namespace (so every process it
 starts dies with it) and resource limits on memory, CPU time, processes and file size. nbclient
 drives it from outside over ``ipc`` transport, since TCP loopback is not shared across network
 namespaces.
@@ -31,6 +33,8 @@ class Limits:
     cpu_seconds: int = 600
     processes: int = 64
     file_mb: int = 64  # largest file the kernel may write
+    workdir_mb: int = 256  # all it may write in its working folder (memory, not disk)
+    tmp_mb: int = 256  # and in /tmp
     wall_seconds: int = 300  # per submission, enforced by the grader (see autograder.hardened)
 
 
@@ -110,8 +114,9 @@ def remove_cgroup(path):
 def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
     """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
 
-    The notebooks in ``workdir`` are hidden from the kernel (nbclient sends it each cell's source;
-    the file on disk holds the hidden tests). With ``cgroup``, the sandbox joins that pids cgroup.
+    The kernel's ``workdir`` is a bounded tmpfs showing the files of the host's ``workdir``
+    read-only, except the notebooks (nbclient sends the kernel each cell's source; the file on disk
+    holds the hidden tests). With ``cgroup``, the sandbox joins that pids cgroup.
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
     for p in _readonly_paths():
@@ -121,10 +126,13 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
             args += ["--symlink", target, link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    args += ["--bind", str(workdir), str(workdir), "--bind", str(sockdir), str(sockdir), "--chdir", str(workdir)]
-    for nb in sorted(Path(workdir).glob("*.ipynb")):
-        args += ["--ro-bind", "/dev/null", str(nb)]
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
+    args += ["--bind", str(sockdir), str(sockdir)]
+    args += ["--size", str(limits.workdir_mb * 2**20), "--tmpfs", str(workdir)]
+    for entry in sorted(Path(workdir).iterdir()):
+        if entry.suffix != ".ipynb":
+            args += ["--ro-bind", str(entry), str(entry)]
+    args += ["--chdir", str(workdir)]
     args += ["--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp"]
     prlimit = [
         shutil.which("prlimit") or "/usr/bin/prlimit",

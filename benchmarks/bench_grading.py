@@ -1,15 +1,16 @@
 """Grading throughput: the hardened path at 1 and 2 workers against plain ``nbgrader autograde``.
 
-    python benchmarks/bench_grading.py [--n 200] [--workers 1,2] [--dir DIR] [--no-plain] [--keep]
+    python benchmarks/bench_grading.py [--n 200] [--workers 1,2] [--rounds 4] [--dir DIR] [--no-plain] [--keep]
 
 Generates N submissions of the ``ngram`` assignment from its example cases (autograder/cases/ngram):
 a fixed mix of correct ones (complete, alt_loops), wrong ones (the mistake cases) and broken ones
-(raises, untouched), then grades the same submissions, in one run:
+(raises, untouched), then grades the same submissions, in one run, in interleaved rounds (each
+grader grades a quarter of the submissions in turn, then the next quarter, ...):
 
 * hardened, for each worker count: a fresh course directory, the release generated (not timed), then
   ``autograder.hardened.grade_class`` with the bubblewrap sandbox on (timed: canonical notebooks,
   tamper scan, sandboxed autograde, feedback HTML, journal);
-* plain: a plain nbgrader course directory (``source`` linked to solutions/, the repository's
+* plain: per round, a plain nbgrader course directory (``source`` linked to solutions/, the repository's
   nbgrader_config.py), ``nbgrader generate_assignment ngram`` (not timed), then
   ``nbgrader autograde ngram`` (timed, the whole command: one process, serial, no sandbox, no
   feedback), then ``nbgrader generate_feedback ngram`` (timed separately: the hardened path writes
@@ -18,7 +19,7 @@ a fixed mix of correct ones (complete, alt_loops), wrong ones (the mistake cases
 Prints submissions per minute side by side, the 2-vs-1 worker speed-up (target >= 1.7x) and the
 hardened-vs-plain time per submission (target: hardened no slower, ratio <= 1.0), and checks that
 every side gave each submission the same score. The machine's load average is printed with the
-figures: on a shared machine they move with it.
+figures: on a shared machine they move with it, and the rounds spread that movement over all graders.
 """
 import argparse
 import os
@@ -62,61 +63,73 @@ def build_notebooks(workdir):
             for c in cases_mod.load_cases("ngram", sorted(set(CYCLE)))}
 
 
-def run_hardened(workdir, students, notebooks, workers, isolation):
-    """Grade every student in a fresh course directory; returns (seconds, {student: (status, score)})."""
+def hardened_course(workdir, students, notebooks, workers, isolation):
+    """A fresh course directory holding every submission (set-up, not timed)."""
     from autograder.course import Course
-    from autograder.hardened import grade_class
 
     course = Course(workdir / f"hardened-{workers}w", isolation=isolation)
     course.generate("ngram")
     for student, case in students.items():
         course.submit(student, "ngram", notebooks[case])
+    return course
+
+
+def run_hardened(course, chunk, workers, isolation):
+    """Grade the students of ``chunk``; returns (seconds, {student: (status, score)})."""
+    from autograder.hardened import grade_class
+
     start = time.perf_counter()
-    rows = grade_class(course.root, "ngram", list(students), workers=workers, db_url=course.db_url,
+    rows = grade_class(course.root, "ngram", chunk, workers=workers, db_url=course.db_url,
                        isolation=isolation, regrade=True, progress=False)
     seconds = time.perf_counter() - start
     return seconds, {r.student: (r.status, r.score) for r in rows}
 
 
-def run_plain(workdir, students, notebooks, feedback=True):
-    """Plain ``nbgrader autograde ngram`` on the same submissions, then (if ``feedback``)
-    ``nbgrader generate_feedback ngram``; returns (autograde seconds, feedback seconds or None,
-    {student: (status, score)})."""
+def plain_env():
+    env = dict(os.environ, LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")  # as the hardened path sets for kernels
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # nbgrader runs alembic
+    return env
+
+
+def plain_course(root, chunk, students, notebooks):
+    """A plain nbgrader course directory (``source`` linked to solutions/, the repository's
+    nbgrader_config.py) with the release generated and the submissions of ``chunk`` (not timed)."""
     import nbformat
-    from nbgrader.api import Gradebook, MissingEntry
 
     from autograder.course import CONFIG_FILE, SOLUTIONS
 
-    root = workdir / "plain"
     root.mkdir()
     (root / "source").symlink_to(SOLUTIONS, target_is_directory=True)
     shutil.copyfile(CONFIG_FILE, root / "nbgrader_config.py")
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    env = dict(os.environ, LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")  # as the hardened path sets for kernels
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # nbgrader runs alembic
-    gen = subprocess.run(nbgrader + ["generate_assignment", "ngram"], cwd=root, env=env, capture_output=True, text=True)
+    gen = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "ngram"], cwd=root, env=plain_env(),
+                         capture_output=True, text=True)
     if gen.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{gen.stdout}{gen.stderr}")
-    for student, case in students.items():
+    for student in chunk:
         folder = root / "submitted" / student / "ngram"
         folder.mkdir(parents=True)
-        for name, nb in notebooks[case].items():
+        for name, nb in notebooks[students[student]].items():
             nbformat.write(nb, folder / name)
-    start = time.perf_counter()
-    proc = subprocess.run(nbgrader + ["autograde", "ngram"], cwd=root, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        print(f"(nbgrader autograde exited {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
-    feedback_seconds = None
-    if feedback:
+    return root
+
+
+def run_plain(root, chunk, feedback=True):
+    """``nbgrader autograde ngram`` in ``root``, then (if ``feedback``) ``nbgrader generate_feedback
+    ngram``; returns (autograde seconds, feedback seconds or None, {student: (status, score)})."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    def timed_command(*args):
         start = time.perf_counter()
-        fb = subprocess.run(nbgrader + ["generate_feedback", "ngram"], cwd=root, env=env, capture_output=True, text=True)
-        feedback_seconds = time.perf_counter() - start
-        if fb.returncode != 0:
-            print(f"(nbgrader generate_feedback exited {fb.returncode}: {fb.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=plain_env(), capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"(nbgrader {args[0]} exited {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]})", file=sys.stderr)
+        return time.perf_counter() - start
+
+    seconds = timed_command("autograde", "ngram")
+    feedback_seconds = timed_command("generate_feedback", "ngram") if feedback else None
     outcomes = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for student in students:
+        for student in chunk:
             try:
                 outcomes[student] = ("graded", gb.find_submission("ngram", student).score)
             except MissingEntry:
@@ -128,6 +141,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="number of submissions (default 200)")
     parser.add_argument("--workers", default="1,2", help="worker counts for the hardened path (default 1,2)")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds (default 4, see the code)")
     parser.add_argument("--dir", help="work directory (default: a new temporary one)")
     parser.add_argument("--no-plain", action="store_true", help="skip plain nbgrader autograde")
     parser.add_argument("--no-plain-feedback", action="store_true",
@@ -156,18 +170,34 @@ def main(argv=None):
           flush=True)
     try:
         notebooks = build_notebooks(workdir)
+        # Every grader grades the same submissions in R rounds of n/R (the same mix in each); the
+        # graders take turns within a round, in an order rotated each round, so that a change in
+        # the machine's load falls on all of them alike instead of on whichever ran last.
+        chunks = [[st for i, st in enumerate(students) if i % args.rounds == r] for r in range(args.rounds)]
+        courses = {w: hardened_course(workdir, students, notebooks, w, isolation) for w in worker_counts}
+        graders = [f"h{w}" for w in worker_counts] + ([] if args.no_plain else ["plain"])
+        seconds = {g: 0.0 for g in graders + ["feedback"]}
+        outcomes = {g: {} for g in graders}
+        for r, chunk in enumerate(chunks):
+            plain_root = None if args.no_plain else plain_course(workdir / f"plain-{r}", chunk, students, notebooks)
+            for g in graders[r % len(graders):] + graders[:r % len(graders)]:
+                if g == "plain":
+                    sec, fb_sec, out = run_plain(plain_root, chunk, feedback=not args.no_plain_feedback)
+                    seconds["feedback"] += fb_sec or 0.0
+                else:
+                    w = int(g[1:])
+                    sec, out = run_hardened(courses[w], chunk, w, isolation)
+                seconds[g] += sec
+                outcomes[g].update(out)
+            print(f"  round {r + 1}/{args.rounds} ({len(chunk)} submissions): "
+                  + ", ".join(f"{g} {seconds[g]:.0f} s" for g in graders) + " so far", flush=True)
         results = []  # (label, workers, seconds, outcomes)
         for w in worker_counts:
-            seconds, outcomes = run_hardened(workdir, students, notebooks, w, isolation)
-            results.append((f"hardened ({isolation}), {w} worker{'s' if w > 1 else ''}", w, seconds, outcomes))
-            print(f"  {results[-1][0]}: {seconds:.1f} s", flush=True)
+            results.append((f"hardened ({isolation}), {w} worker{'s' if w > 1 else ''}", w, seconds[f"h{w}"], outcomes[f"h{w}"]))
         if not args.no_plain:
-            seconds, fb_seconds, outcomes = run_plain(workdir, students, notebooks, feedback=not args.no_plain_feedback)
-            results.append(("plain nbgrader autograde", 1, seconds, outcomes))
-            print(f"  plain nbgrader autograde: {seconds:.1f} s", flush=True)
-            if fb_seconds is not None:
-                results.append(("plain autograde + generate_feedback", 1, seconds + fb_seconds, outcomes))
-                print(f"  plain nbgrader generate_feedback: {fb_seconds:.1f} s", flush=True)
+            results.append(("plain nbgrader autograde", 1, seconds["plain"], outcomes["plain"]))
+            if not args.no_plain_feedback:
+                results.append(("plain autograde + generate_feedback", 1, seconds["plain"] + seconds["feedback"], outcomes["plain"]))
         load1 = os.getloadavg()
 
         print()

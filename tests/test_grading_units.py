@@ -300,6 +300,8 @@ def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
     root = (tmp_path / "course").resolve()
     workdir = root / "autograded" / "ann" / "ngram"
     workdir.mkdir(parents=True)
+    (workdir / "ngram.ipynb").write_text("{}")
+    (workdir / "data.txt").write_text("shipped with the notebook")
     for name in ("source", "release/ngram", "submitted/bob/ngram", "canonical/ann/ngram", "feedback"):
         (root / name).mkdir(parents=True, exist_ok=True)
     (root / "gradebook.db").write_text("")
@@ -309,10 +311,13 @@ def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
     assert "--unshare-all" in args or {"--unshare-net", "--unshare-pid"} <= set(args), "no network / PID namespace"
     assert "--die-with-parent" in args
     binds = _bound(args)
-    assert (str(workdir), str(workdir)) in binds
+    i = args.index("--tmpfs", args.index("--tmpfs") + 1)
+    assert args[i + 1] == str(workdir) and args[i - 2] == "--size", "the work dir is not a bounded tmpfs"
+    assert ("--ro-bind", str(workdir / "data.txt")) == (args[args.index(str(workdir / "data.txt")) - 1], str(workdir / "data.txt"))
+    assert not any("ngram.ipynb" in a for a in args), "the notebook (with its hidden tests) is visible"
     for src, _ in binds:
         p = Path(os.path.realpath(src))
-        if p == workdir:
+        if p.parent == workdir:
             continue
         assert not (p == root or root in p.parents), f"{src} (inside the course) is visible in the sandbox"
         assert p not in root.parents, f"{src} contains the whole course folder"
@@ -379,6 +384,13 @@ def test_grade_one_invalid_notebook(tiny, content):
     assert row.score == 0.0
     journal, digest = hardened.read_journal(tiny, "tiny", "bad")
     assert journal.status == "failed" and digest == hardened.submission_hash(tiny / "submitted" / "bad" / "tiny")
+
+
+def test_grade_one_takes_the_only_notebook_under_another_name(tiny):
+    """A single notebook handed in under another name is graded (here: found unreadable), not ignored."""
+    submit(tiny, "copy", {"tiny-Copy1.ipynb": "not JSON"})
+    row = hardened.grade_one(tiny, "tiny", "copy")
+    assert row.status == "failed" and row.reason.startswith("invalid notebook tiny.ipynb"), row.reason
 
 
 def _mtimes(root, students):

@@ -105,6 +105,9 @@ def structure_edits(release_dir):
             meta["grade_id"] = "test_mine"
     nb.metadata["nbgrader"] = {"total_points": 9999}
     out["edit_points_and_ids"] = ({name: nb}, "graded", MAX_SCORE)
+
+    # the one notebook handed in under another name (JupyterLab's "Duplicate", a browser download)
+    out["edit_renamed_notebook"] = ({name.replace(".ipynb", "-Copy1.ipynb"): copy.deepcopy(complete[name])}, "graded", MAX_SCORE)
     return out
 
 
@@ -177,6 +180,7 @@ def test_structure_edits_cannot_change_the_grade(graded):
             problems.append(f"{student}: {r.score:g}/{r.max_score:g}, want {score} ({r.reason[:200]})")
     assert not problems, "\n".join(problems)
     assert "more than once" in by["edit_duplicated_cells"].reason, by["edit_duplicated_cells"].reason
+    assert "ngram-Copy1.ipynb was graded as ngram.ipynb" in by["edit_renamed_notebook"].reason
 
 
 def test_unusable_submissions_get_explicit_outcomes(graded):
@@ -231,6 +235,8 @@ def test_nothing_escapes_the_sandbox(graded):
     escaped = [str(p) for p in _escape_targets(course.root) if p.exists()]
     assert not escaped, f"student code wrote outside its folder: {escaped}"
     assert not list(course.root.rglob("borrowed_mle.py")), "hostile_read_source found a notebook to copy from"
+    fillers = list(course.root.rglob("FILLER_hostile_disk_fill_*")) + list(Path("/tmp").glob("FILLER_hostile_disk_fill_*"))
+    assert not fillers, f"hostile_disk_fill wrote to the grader's disk: {fillers[:3]}"
     # hostile_read_source found nothing to borrow: its answer cell fell back to the wrong function
     row = json.loads((course.root / "results" / ASSIGNMENT / "hostile_read_source.json").read_text())
     assert row["score"] < MAX_SCORE
