@@ -85,11 +85,12 @@ def sample_numbers(count, seed=SEED, max_value=MAX_VALUE):
     return out
 
 
-def load_split(split):
-    """The fixed examples of one split.
+def load_split(split, limit=None):
+    """The fixed examples of one split (spelling them out takes a few seconds for the training set).
 
     Args:
         split: "train", "validation" or "test".
+        limit: if given, only the first ``limit`` examples of the split (for quick runs).
     Returns:
         list of (number, source tokens, target tokens), source English, target French.
     """
@@ -102,7 +103,8 @@ def load_split(split):
             break
         start += size
     out = []
-    for number in numbers[start:start + SPLIT_SIZES[split]]:
+    size = SPLIT_SIZES[split] if limit is None else min(limit, SPLIT_SIZES[split])
+    for number in numbers[start:start + size]:
         english, french = make_pair(number)
         out.append((number, tokenize(english), tokenize(french)))
     return out
