@@ -1,0 +1,30 @@
+"""A realistic partial submission: attention right, teacher forcing and decoding each slightly wrong.
+
+teacher_forcing_batch shifts the targets right but puts PAD_ID instead of <s> in front;
+greedy_decode pads finished rows with </s> instead of PAD_ID.
+
+expect: less
+base: solution
+"""
+# %% teacher_forcing_batch
+def teacher_forcing_batch(tgt, bos_id):
+    dec_in = torch.zeros_like(tgt)                                   # mistake: starts with PAD, not <s>
+    dec_in[:, 1:] = tgt[:, :-1]
+    return dec_in, tgt.clone()
+
+# %% greedy_decode
+def greedy_decode(model, src, src_lengths, max_len, bos_id, eos_id):
+    with torch.no_grad():
+        memory, hidden = model.encode(src, src_lengths)
+        prev = torch.full((src.shape[0],), bos_id, dtype=torch.long, device=src.device)
+        done = torch.zeros(src.shape[0], dtype=torch.bool, device=src.device)
+        out = []
+        for _ in range(max_len):
+            logits, hidden, _ = model.decode_step(prev, hidden, memory)
+            token = torch.where(done, torch.full_like(prev, eos_id), logits.argmax(dim=-1))   # mistake: eos, not PAD
+            out.append(token)
+            done = done | (token == eos_id)
+            if bool(done.all()):
+                break
+            prev = token
+        return torch.stack(out, dim=1)

@@ -1,0 +1,13 @@
+"""teacher_forcing_batch feeds the decoder the target unshifted: it reads the token it must predict.
+
+The first input is <s> as required, but after that the decoder reads y_t at step t instead of
+y_{t-1}.
+
+expect: less
+base: solution
+"""
+# %% teacher_forcing_batch
+def teacher_forcing_batch(tgt, bos_id):
+    dec_in = tgt.clone()
+    dec_in[:, 0] = bos_id                                            # mistake: the rest is not shifted
+    return dec_in, tgt.clone()
