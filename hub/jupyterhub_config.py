@@ -66,13 +66,12 @@ c.Spawner.environment = {
     "NBGRADER_STUDENT_ID": lambda spawner: spawner.user.name,
     # where the users' servers find hub/singleuser/nbgrader_config.py (/etc/jupyter/ in the image)
     "JUPYTER_CONFIG_PATH": str(HERE / "singleuser"),
-    "LMCOURSE_HUB_STATE": str(STATE),
+    "LMCOURSE_HUB_STATE": str(STATE),  # marks every process of this hub (the hub test looks for leftovers)
     "MPLBACKEND": "Agg",
 }
 
-# --- nbgrader course groups: the formgrader of the course is shown to the members of
-#     formgrade-<course>, and the course's assignments to nbgrader-<course> (nbgrader's
-#     JupyterHubAuthPlugin reads them when several courses share a hub) -------------------------------
+# --- nbgrader's course groups, for hubs that several courses share: formgrade-<course> holds the
+#     graders, nbgrader-<course> the students (read by nbgrader's JupyterHubAuthPlugin) ------------
 c.JupyterHub.load_groups = {
     f"formgrade-{COURSE_ID}": {"users": ["instructor"]},
     f"nbgrader-{COURSE_ID}": {"users": []},
