@@ -7,8 +7,8 @@ server extension that the Assignments tab calls, and the Contents API that savin
 The instructor acts in a course directory with hub/course/nbgrader_config.py, with nbgrader's
 exchange commands and the course's hardened grader (`course-grade grade`).
 """
-import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -147,6 +147,7 @@ def test_release_fetch_submit_collect_grade_feedback_on_a_real_hub(tmp_path):
     ok, reason = sandbox.available()
     assert ok, f"the hardened grader needs its sandbox: {reason}"
     started = time.monotonic()
+    cpu0 = sum(sum(resource.getrusage(who)[:2]) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     course = tmp_path / "course"
     course.mkdir()
     shutil.copyfile(HUB / "course" / "nbgrader_config.py", course / "nbgrader_config.py")
@@ -185,6 +186,11 @@ def test_release_fetch_submit_collect_grade_feedback_on_a_real_hub(tmp_path):
         for student in students:
             assert (course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
         instructor(course, exchange, str(BIN / "course-grade"), "grade", ASSIGNMENT, "--course", ".", "--workers", "1")
+        grades = {r["student_id"]: r for r in csv_rows(course / f"grades-{ASSIGNMENT}.csv")}
+        assert set(grades) == set(students)
+        assert grades["alice"]["status"] == "graded", grades["alice"]
+        assert float(grades["alice"]["score"]) == float(grades["alice"]["max_score"]) > 0, grades["alice"]
+        assert grades["bob"]["status"] == "graded" and float(grades["bob"]["score"]) == 0, grades["bob"]
         instructor(course, exchange, str(BIN / "nbgrader"), "release_feedback", ASSIGNMENT)
 
         # both students fetch their feedback through the Assignments tab
@@ -195,10 +201,6 @@ def test_release_fetch_submit_collect_grade_feedback_on_a_real_hub(tmp_path):
             [html] = (hub.home / student / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
             assert html.read_text() == (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
 
-        grades = {r["student_id"]: r for r in csv_rows(course / f"grades-{ASSIGNMENT}.csv")}
-        assert set(grades) == set(students)
-        assert grades["alice"]["status"] == "graded" and float(grades["alice"]["score"]) == float(grades["alice"]["max_score"]) > 0
-        assert grades["bob"]["status"] == "graded" and float(grades["bob"]["score"]) == 0
         alice_html = next((hub.home / "alice" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")).read_text()
         bob_html = next((hub.home / "bob" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")).read_text()
         total = float(grades["alice"]["max_score"])
@@ -214,7 +216,8 @@ def test_release_fetch_submit_collect_grade_feedback_on_a_real_hub(tmp_path):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"processes left after the hub stopped: {left}"
-    print(f"hub round trip: {time.monotonic() - started:.1f} s wall")
+    cpu = sum(sum(resource.getrusage(who)[:2]) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) - cpu0
+    print(f"hub round trip: {time.monotonic() - started:.1f} s wall, {cpu:.1f} s CPU (this process and the processes it waited for)")
 
 
 def by_status(listed):
