@@ -113,6 +113,13 @@ def cmd_cases(args):
     return 0 if all(r.verdict == "ok" for r in rows) else 1
 
 
+def cmd_generate(args):
+    """Generate the student version of an assignment into <course>/release/ (for nbgrader release_assignment)."""
+    release = Course(args.course, isolation="none").generate(args.assignment)
+    print(f"generated {release}")
+    return 0
+
+
 def cmd_grade(args):
     """Autograde a real class: every student under <course>/submitted/ and on the roster, or those named."""
     problem = check_isolation(args.isolation)
@@ -169,6 +176,11 @@ def build_parser():
     p.add_argument("--case", action="append", help="grade only this case (repeatable)")
     p.add_argument("--course", help="course directory to use (default: a new temporary one)")
     p.set_defaults(func=cmd_cases)
+
+    p = sub.add_parser("generate", help=cmd_generate.__doc__)
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("grade", help=cmd_grade.__doc__)
     common(p)

@@ -119,6 +119,8 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
     holds the hidden tests). With ``cgroup``, the sandbox joins that pids cgroup.
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
+    # /tmp first: bwrap mounts in order, so a venv or checkout under /tmp stays visible over it
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
@@ -126,7 +128,6 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
             args += ["--symlink", target, link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
     args += ["--bind", str(sockdir), str(sockdir)]
     args += ["--size", str(limits.workdir_mb * 2**20), "--tmpfs", str(workdir)]
     for entry in sorted(Path(workdir).iterdir()):

@@ -1,4 +1,6 @@
-"""The pip path (requirements*.txt) and the conda path (environment.yml) install the same pins."""
+"""The pip path (requirements*.txt) and the conda path (environment.yml) install the same pins;
+the hub's proxy is pinned in hub/package.json and locked in hub/package-lock.json."""
+import json
 import re
 from pathlib import Path
 
@@ -38,7 +40,8 @@ def environment_pip_pins():
 
 def test_every_requirement_is_pinned_and_torch_is_the_cpu_pin():
     req = requirements()
-    for name in ("torch", "numpy", "matplotlib", "nltk", "jupyterlab", "nbgrader", "nbval", "pytest", "names"):
+    for name in ("torch", "numpy", "matplotlib", "nltk", "jupyterlab", "nbgrader", "nbval", "pytest", "names",
+                 "jupyterhub", "playwright"):
         assert name in req, f"{name} is missing from requirements.txt"
     assert req["torch"] == "2.13.0", "torch must stay pinned to the CPU wheel available offline"
     assert req["nbgrader"].startswith("0.9."), "the autograder is written for nbgrader 0.9.x"
@@ -58,3 +61,12 @@ def test_constraints_agree_with_direct_pins():
     constraints = pins((REPO / "constraints.txt").read_text().splitlines())
     for name, version in requirements().items():
         assert constraints.get(name) == version, f"constraints.txt pins {name}=={constraints.get(name)}, requirements.txt {version}"
+
+
+def test_hub_proxy_is_pinned_and_locked():
+    package = json.loads((REPO / "hub" / "package.json").read_text())
+    lock = json.loads((REPO / "hub" / "package-lock.json").read_text())
+    assert package["dependencies"] == {"configurable-http-proxy": "5.3.0"}, "pin the proxy exactly (no ^ or ~)"
+    assert lock["packages"][""]["dependencies"] == package["dependencies"], "hub/package-lock.json is stale: npm install --package-lock-only"
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == "5.3.0"
+    assert "hub/node_modules/" in (REPO / ".gitignore").read_text().split()

@@ -1,0 +1,170 @@
+"""A student's first look, in a real browser: JupyterLab on the untouched ngram exercise.
+
+Playwright drives Debian's chromium (/usr/bin/chromium, installed by scripts/setup.sh; Playwright's
+own browser download is never used). The test runs every cell and checks that the visible tests
+fail the way an untouched exercise must (the stubs raise NotImplementedError), then saves a
+screenshot to build/artifacts/browser-ngram.png.
+
+JupyterLab's "Run All Cells" stops at the first cell that raises (the kernel aborts the queued
+cells), which in an untouched exercise is the first test cell. A student then runs the rest cell by
+cell; so does the test, until every code cell has an execution count.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+import requests
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACT = REPO / "build" / "artifacts" / "browser-ngram.png"
+# JupyterLab settings for the test: every cell in the page (no virtual scrolling), no news prompt
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab on a copy of exercises/ngram, on a free loopback port with a token."""
+    root = tmp_path / "student"
+    shutil.copytree(REPO / "exercises" / "ngram", root / "ngram")
+    for name, value in SETTINGS.items():
+        path = tmp_path / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    port, token = free_port(), os.urandom(16).hex()
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"), MPLBACKEND="Agg",
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("LMCOURSE_AUTOGRADING", None)
+    argv = [str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    log = open(tmp_path / "jupyterlab.log", "wb")
+    proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "jupyterlab.log").read_text()[-3000:]
+            try:
+                if requests.get(f"{url}/api/status", params={"token": token}, timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "JupyterLab did not start"
+            time.sleep(0.3)
+        yield url, token, root / "ngram" / "ngram.ipynb"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def prompts(page):
+    """The input prompt of every code cell, in order: '[ ]:' not run, '[*]:' running, '[3]:' done."""
+    return page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputPrompt", "els => els.map(e => e.textContent.trim())")
+
+
+def wait_idle(page, timeout=120):
+    """Until the kernel is idle and no cell is running or queued."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.wait_for_timeout(250)
+        if "[*]:" not in prompts(page) and "| Idle" in page.inner_text("#jp-main-statusbar"):
+            page.wait_for_timeout(250)
+            if "[*]:" not in prompts(page):
+                return
+        assert time.monotonic() < deadline, f"cells still running after {timeout} s: {prompts(page)}"
+
+
+def test_untouched_exercise_in_jupyterlab(lab):
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make setup` as root, or apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    url, token, nb_path = lab
+    started = time.monotonic()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=["--no-sandbox"] if os.geteuid() == 0 else [])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/lab/tree/ngram/ngram.ipynb?token={token}")
+            page.wait_for_function("document.body.innerText.includes('Python 3 (ipykernel) | Idle')", timeout=90_000)
+            n_code = sum(c.cell_type == "code" for c in nbformat.read(nb_path, as_version=4).cells)
+            page.wait_for_function(f"document.querySelectorAll('.jp-Notebook .jp-CodeCell').length === {n_code}")
+
+            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+            wait_idle(page)
+            after_run_all = prompts(page)
+            # Run All stopped at the first failing test; run each cell that did not run, in order
+            # (Ctrl+Enter: Shift+Enter on the last cell would add a new empty one)
+            cells = page.locator(".jp-Notebook .jp-CodeCell")
+            for _ in range(n_code):
+                now = prompts(page)
+                if "[ ]:" not in now:
+                    break
+                cells.nth(now.index("[ ]:")).locator(".jp-InputPrompt").click()
+                page.keyboard.press("Control+Enter")
+                wait_idle(page)
+            final = prompts(page)
+            assert all(p[1:-2].isdigit() for p in final), final
+            counts = [int(p[1:-2]) for p in final]
+            assert counts == sorted(counts) and len(set(counts)) == n_code, f"cells ran out of order: {final}"
+
+            # the visible tests fail as they must on the stubs, and the student sees why
+            errors = page.locator(".jp-Notebook .jp-CodeCell .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            shown = [errors.nth(i).inner_text() for i in range(errors.count())]
+            first_test = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text="Check that count_ngrams pads the toy corpus")
+            assert "NotImplementedError" in first_test.locator(".jp-OutputArea").inner_text()
+            first_test.scroll_into_view_if_needed()
+            ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACT))
+
+            # save, as the student would, and read back what the browser had
+            mtime = nb_path.stat().st_mtime_ns
+            page.click(".jp-NotebookPanel-toolbar [data-command='docmanager:save']")
+            deadline = time.monotonic() + 30
+            while nb_path.stat().st_mtime_ns == mtime:
+                assert time.monotonic() < deadline, "the notebook was not saved"
+                page.wait_for_timeout(200)
+            page.wait_for_timeout(500)
+        finally:
+            browser.close()
+
+    saved = nbformat.read(nb_path, as_version=4)
+    code = [c for c in saved.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == counts, "the saved notebook differs from what the page showed"
+    tests = [c for c in code if c.metadata.get("nbgrader", {}).get("grade")]
+    assert tests, "no visible test cells in the exercise"
+    for cell in tests:
+        names = [o.get("ename") for o in cell.outputs if o.output_type == "error"]
+        assert names == ["NotImplementedError"], f"{cell.metadata.nbgrader.grade_id}: {names}"
+    assert sum("NotImplementedError" in text for text in shown) >= len(tests)
+    # the cells before the first test ran cleanly, so Run All got that far
+    assert after_run_all.index("[ ]:") > 0
+    print(f"browser check: {time.monotonic() - started:.1f} s wall; screenshot {ARTIFACT}")
