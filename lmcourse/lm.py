@@ -187,6 +187,7 @@ class Config:
     batch_size: int = 32
     seq_len: int = 100
     lr: float = 2e-3
+    decay: bool = True            # cosine decay of the learning rate over the budget (to lr / 20)
     clip: float = 1.0
     max_seconds: float = 60.0     # stop after this much training time (process CPU time on the CPU)
     max_steps: int = 10 ** 9
@@ -210,7 +211,9 @@ def train_lm(model, ids, cfg, make_batches, detach_state, device, progress=True,
     them, epoch after epoch, and the hidden state is carried from one batch to the next, detached,
     so gradients flow back at most ``seq_len`` steps. Adam with learning rate ``cfg.lr``; the
     gradient norm is clipped to ``cfg.clip``. Training stops after ``cfg.max_steps`` steps or
-    ``cfg.max_seconds`` seconds (CPU time of this process on the CPU, wall time on a GPU).
+    ``cfg.max_seconds`` seconds (CPU time of this process on the CPU, wall time on a GPU); with
+    ``cfg.decay`` the learning rate follows a cosine from ``cfg.lr`` down to ``cfg.lr / 20`` over
+    whichever of the two budgets is used up first (a large rate early, a small one to settle).
 
     Returns:
         dict with ``steps``, ``seconds`` (training time as above), ``wall_s``, ``tokens`` (targets
@@ -242,6 +245,10 @@ def train_lm(model, ids, cfg, make_batches, detach_state, device, progress=True,
             opt.step()
             steps += 1
             tokens += y.numel()
+            if cfg.decay:
+                frac = min(1.0, max(steps / cfg.max_steps, (clock() - start) / cfg.max_seconds))
+                for group in opt.param_groups:
+                    group["lr"] = cfg.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
             window.append(loss.item())
             if len(window) == log_every:
                 losses.append(float(np.mean(window)))
