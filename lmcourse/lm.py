@@ -379,7 +379,7 @@ def table_configs(device, autograde=False):
 
 
 def compare_models(make_batches, detach_state, evaluate, device, configs, corpora, orders,
-                   progress=True, full_train_ngram=None):
+                   progress=True, full_train_units=None):
     """Train and evaluate every model of the table.
 
     Args:
@@ -389,8 +389,10 @@ def compare_models(make_batches, detach_state, evaluate, device, configs, corpor
         corpora: {"char": Corpus, "word": Corpus} (the recurrent models and the n-gram train on the
             same text).
         orders: {"char": orders to try, "word": orders to try} for the Kneser-Ney models.
-        full_train_ngram: optional {"char": Corpus, "word": Corpus} built from the full training
-            text: the n-gram model is also fitted there, when the corpora above use a subset.
+        full_train_units: optional {"char": units, "word": units} of the whole training text
+            (``Corpus.units["train"]`` of a corpus built from every work): when the corpora above
+            use a subset of the training works, the n-gram model is also fitted on all of them
+            (with the subset's vocabulary), as an extra row.
     Returns:
         (rows, models): rows is a list of dicts (one per model and level), models {(level, cell): model}
     """
@@ -403,14 +405,10 @@ def compare_models(make_batches, detach_state, evaluate, device, configs, corpor
         kn = best_ngram(corpus, orders[level], eval_bs, progress=progress)
         rows.append(_row(level, f"Kneser-Ney {kn['order']}-gram", kn["validation"], kn["test"],
                          kn["n_grams"], kn["seconds"], kn["seconds"], "n-grams stored"))
-        if full_train_ngram and level in full_train_ngram:
-            full = full_train_ngram[level]
-            kn_full = best_ngram(full, orders[level], eval_bs, train_units=full.units["train"], progress=progress) \
-                if full.vocab == corpus.vocab else None
-            if kn_full is not None:
-                rows.append(_row(level, f"Kneser-Ney {kn_full['order']}-gram, full train", kn_full["validation"],
-                                 kn_full["test"], kn_full["n_grams"], kn_full["seconds"], kn_full["seconds"],
-                                 "n-grams stored"))
+        if full_train_units and level in full_train_units:
+            full = best_ngram(corpus, orders[level], eval_bs, train_units=full_train_units[level], progress=progress)
+            rows.append(_row(level, f"Kneser-Ney {full['order']}-gram, all 36 training works", full["validation"],
+                             full["test"], full["n_grams"], full["seconds"], full["seconds"], "n-grams stored"))
         for cell, cfg in configs[level].items():
             torch.manual_seed(cfg.seed)
             model = cfg.model(corpus.V).to(device)
