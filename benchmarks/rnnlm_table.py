@@ -6,7 +6,7 @@ with the reference solution of the rnnlm assignment, without running the rest of
     LMCOURSE_DEVICE=cpu python benchmarks/rnnlm_table.py
 
 Prints the table with the CPU (process) and wall time it took, and writes build/rnnlm_table.md and
-build/rnnlm_table.csv. The configuration is ``lmcourse.lm.table_configs``, the one the notebook uses.
+build/rnnlm_table.csv. The set-up is ``lmcourse.lm.table_setup``, the one the notebook uses.
 """
 import argparse
 import sys
@@ -31,16 +31,12 @@ def main():
     torch.set_num_threads(1)
     sol = load_solution("rnnlm")
     device = pick_device()
-    configs = lm.table_configs(device, autograde=args.quick)
-    works, max_eval_c, max_eval_w = (2, 20000, 500) if args.quick else (None, None, None)
-    corpora = {"char": lm.char_corpus(max_train_works=works, max_eval=max_eval_c),
-               "word": lm.word_corpus(max_train_works=works, max_eval=max_eval_w)}
-    orders = {"char": [3, 4] if args.quick else [5, 6, 7, 8], "word": [2, 3] if args.quick else [2, 3, 4]}
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU, 1 thread"
-    print(f"device: {device} ({name})")
     cpu, wall = time.process_time(), time.perf_counter()
-    rows, _ = lm.compare_models(sol["make_batches"], sol["detach_state"], sol["evaluate"], device, configs,
-                                corpora, orders)
+    setup = lm.table_setup(device, autograde=args.quick)
+    print(f"device: {device} ({name}); models train on {setup['train_works']} of the 36 training works")
+    rows, _ = lm.compare_models(sol["make_batches"], sol["detach_state"], sol["evaluate"], device, setup["configs"],
+                                setup["corpora"], setup["orders"], full_train_units=setup["full_train_units"])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print()
     text = lm.save_table(rows, ROOT / "build", stem="rnnlm_table_quick" if args.quick else "rnnlm_table")

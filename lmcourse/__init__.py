@@ -6,6 +6,8 @@ Notebooks import from here instead of copying code from each other:
 - ``lmcourse.ngram``: a fast n-gram language model used by the lectures and the model comparison;
 - ``lmcourse.cells``: NumPy forward steps of the RNN, LSTM and GRU cells (for the later units);
 - ``lmcourse.segmentation``: the word-segmentation labelling task built from Shakespeare;
+- ``lmcourse.lm``: PyTorch recurrent LMs, truncated-BPTT training, sampling and the n-gram vs
+  RNN vs LSTM vs GRU comparison (the RNN-LM unit);
 - ``lmcourse.plot``: the figures the lectures draw more than once;
 - ``lmcourse.checks``: relative errors and gradient checks;
 - ``lmcourse.device``: CPU or CUDA;
@@ -16,7 +18,7 @@ Submodules are imported lazily so that ``import lmcourse`` stays cheap (no torch
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "ngram", "cells", "segmentation", "plot", "checks", "device", "grading"]
+__all__ = ["data", "ngram", "cells", "segmentation", "lm", "plot", "checks", "device", "grading"]
 
 
 def __getattr__(name):
