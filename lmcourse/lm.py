@@ -275,23 +275,23 @@ def eval_targets(n_ids, batch_size):
     return slice(1, 1 + batch_size * row)
 
 
-def ngram_nll(lm, units, n_ids, batch_size):
+def ngram_nll(model, units, n_ids, batch_size):
     """Mean NLL (nats) of a fitted n-gram model on exactly the targets the RNN is evaluated on.
 
     Args:
-        lm: a fitted ``ngram.NGramLM``.
+        model: a fitted ``ngram.NGramLM``.
         units: the split's ``Corpus.units`` (scored as the n-gram model sees them).
         n_ids: length of the split's id stream.
         batch_size: the evaluation batch size of the recurrent models.
     """
-    lp = lm.token_logprobs(units)
+    lp = model.token_logprobs(units)
     if len(lp) == n_ids + 1 and len(units) == 1 and isinstance(units[0], str):
         lp = lp[:-1]  # one text at character level: its closing "</s>" is not in the stream
     assert len(lp) == n_ids, "n-gram positions and stream ids should line up"
     return float(-lp[eval_targets(n_ids, batch_size)].mean())
 
 
-def best_ngram(corpus, orders, batch_size, discount=0.75, train_units=None, progress=True):
+def best_ngram(corpus, orders, batch_size, discount=0.75, train_units=None, progress=True, label=""):
     """Fit Kneser-Ney models of every order in ``orders``; pick the best by validation NLL.
 
     Returns:
@@ -303,16 +303,16 @@ def best_ngram(corpus, orders, batch_size, discount=0.75, train_units=None, prog
     train = corpus.units["train"] if train_units is None else train_units
     by_order, models = {}, {}
     for n in orders:
-        lm = ngram.NGramLM(n, smoothing="kn", discount=discount).fit(train, corpus.vocab)
-        by_order[n] = ngram_nll(lm, corpus.units["validation"], len(corpus.ids["validation"]), batch_size)
-        models[n] = lm
+        kn = ngram.NGramLM(n, smoothing="kn", discount=discount).fit(train, corpus.vocab)
+        by_order[n] = ngram_nll(kn, corpus.units["validation"], len(corpus.ids["validation"]), batch_size)
+        models[n] = kn
         if progress:
-            print(f"  KN order {n}: validation {_fmt(corpus.level, by_order[n])}")
+            print(f"  KN order {n}{label}: validation {_fmt(corpus.level, by_order[n])}")
     best = min(by_order, key=by_order.get)
-    lm = models[best]
-    test = ngram_nll(lm, corpus.units["test"], len(corpus.ids["test"]), batch_size)
+    kn = models[best]
+    test = ngram_nll(kn, corpus.units["test"], len(corpus.ids["test"]), batch_size)
     return {"order": best, "validation": by_order[best], "test": test, "by_order": by_order,
-            "seconds": time.process_time() - start, "n_grams": int(sum(len(k) for k in lm._keys[1:]))}
+            "seconds": time.process_time() - start, "n_grams": int(sum(len(k) for k in kn._keys[1:]))}
 
 
 def _fmt(level, nll):
@@ -439,7 +439,8 @@ def compare_models(make_batches, detach_state, evaluate, device, configs, corpor
         rows.append(_row(level, f"Kneser-Ney {kn['order']}-gram", kn["validation"], kn["test"],
                          kn["n_grams"], kn["seconds"], kn["seconds"], "n-grams stored"))
         if full_train_units and level in full_train_units:
-            full = best_ngram(corpus, orders[level], eval_bs, train_units=full_train_units[level], progress=progress)
+            full = best_ngram(corpus, orders[level], eval_bs, train_units=full_train_units[level], progress=progress,
+                              label=" (all training works)")
             rows.append(_row(level, f"Kneser-Ney {full['order']}-gram, all 36 training works", full["validation"],
                              full["test"], full["n_grams"], full["seconds"], full["seconds"], "n-grams stored"))
         for cell, cfg in configs[level].items():
