@@ -7,6 +7,8 @@ Notebooks import from here instead of copying code from each other:
 - ``lmcourse.cells``: NumPy forward steps of the RNN, LSTM and GRU cells (for the later units);
 - ``lmcourse.segmentation``: the word-segmentation labelling task built from Shakespeare;
 - ``lmcourse.translation``: English to French number words, the seq2seq task (split, vocabularies, batches, BLEU);
+- ``lmcourse.lm``: PyTorch recurrent LMs, truncated-BPTT training, sampling and the n-gram vs
+  RNN vs LSTM vs GRU comparison (the RNN-LM unit);
 - ``lmcourse.plot``: the figures the lectures draw more than once;
 - ``lmcourse.checks``: relative errors and gradient checks;
 - ``lmcourse.device``: CPU or CUDA;
@@ -17,7 +19,7 @@ Submodules are imported lazily so that ``import lmcourse`` stays cheap (no torch
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "ngram", "cells", "segmentation", "translation", "plot", "checks", "device", "grading"]
+__all__ = ["data", "ngram", "cells", "segmentation", "translation", "lm", "plot", "checks", "device", "grading"]
 
 
 def __getattr__(name):
