@@ -4,8 +4,11 @@ nbconvert's ``HTMLExporter`` re-parses every page it renders with BeautifulSoup 
 to JupyterLab-style cell wrappers and alt text to images. nbgrader's feedback template is built on
 the classic template, which has no such wrappers, so the re-parse (half the cost of a feedback
 file: every highlighted token is a tag) only ever adds the alt text. This exporter renders the same
-template and adds the alt text directly, and keeps the compiled templates for the next student.
+template and adds the alt text directly, and keeps for the next student what does not change
+between students: the compiled templates and the highlighted source of each cell (most cells of a
+submission, the release's text and tests, are the same in every submission).
 """
+import json
 import re
 
 import jinja2
@@ -34,6 +37,23 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 _TEMPLATES = _MemoryBytecodeCache()
+_HIGHLIGHTED = {}  # (lexer, formatter options, language, magics language, source) -> HTML
+_HIGHLIGHTED_MAX = 20_000  # cells; a grading process that reaches it starts afresh
+
+
+class CachedHighlight2HTML(Highlight2HTML):
+    """``Highlight2HTML`` that highlights each distinct cell source once per process."""
+
+    def __call__(self, source, language=None, metadata=None):
+        magics = (metadata or {}).get("magics_language")
+        key = (self.pygments_lexer, json.dumps(self.extra_formatter_options, sort_keys=True, default=str),
+               language, magics, source)
+        html = _HIGHLIGHTED.get(key)
+        if html is None:
+            if len(_HIGHLIGHTED) >= _HIGHLIGHTED_MAX:
+                _HIGHLIGHTED.clear()
+            html = _HIGHLIGHTED[key] = super().__call__(source, language, metadata)
+        return html
 
 
 class FeedbackExporter(HTMLExporter):
@@ -48,7 +68,7 @@ class FeedbackExporter(HTMLExporter):
         # as HTMLExporter.from_notebook_node, up to its re-parse of the rendered page
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        highlight_code = self.filters.get("highlight_code", CachedHighlight2HTML(pygments_lexer=lexer, parent=self))
         resources = self._init_resources(resources)
         filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
         self.register_filter("highlight_code", highlight_code)

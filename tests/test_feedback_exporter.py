@@ -74,3 +74,19 @@ def test_second_exporter_reuses_compiled_templates():
     assert first == second
     from autograder import feedback
     assert feedback._TEMPLATES._store, "compiled templates were not kept"
+
+
+def test_highlighted_cells_are_reused_only_for_the_same_source():
+    """A cell's highlighted source is computed once per process and reused only for identical code."""
+    from autograder import feedback
+
+    feedback._HIGHLIGHTED.clear()
+    render = lambda nb: FeedbackExporter(config=feedback_config()).from_notebook_node(nb, resources=resources())[0]
+    first = render(graded_notebook())
+    assert len(feedback._HIGHLIGHTED) == 2, "one entry per distinct code cell"
+    assert render(graded_notebook()) == first
+    assert len(feedback._HIGHLIGHTED) == 2, "the second student's identical cells come from the cache"
+    nb = graded_notebook()
+    nb.cells[1].source = "def f(x):\n    return x - 1  # changed"
+    changed = render(nb)
+    assert len(feedback._HIGHLIGHTED) == 3 and "changed" in changed and "not bold" not in changed
