@@ -1,0 +1,14 @@
+"""replace_oov hands back the input's own list for a sentence in which nothing needs replacing.
+
+expect: less
+base: solution
+"""
+# %% replace_oov
+def replace_oov(sentences, vocab):
+    out = []
+    for sentence in sentences:
+        if all(word in vocab for word in sentence):
+            out.append(sentence)                      # mistake: not a new list
+        else:
+            out.append([word if word in vocab else "<unk>" for word in sentence])
+    return out

@@ -1,0 +1,10 @@
+"""build_vocab returns a sorted list instead of a set.
+
+expect: less
+base: solution
+"""
+# %% build_vocab
+def build_vocab(sentences, min_count=2):
+    counts = Counter(word for sentence in sentences for word in sentence)
+    words = {word for word, count in counts.items() if count >= min_count and word != "<s>"}
+    return sorted(words | {"</s>", "<unk>"})          # mistake: the docstring promises a set
