@@ -6,6 +6,10 @@ all in float64 to a relative error of 1e-10 (elementwise, see ``err``). The GRU 
 autograd version of the course's formula (Cho et al. 2014) written here in torch, and with
 ``torch.nn.GRU`` through the mapping of the notebook (diagonal W_hn, b_hn = 0, update gate negated).
 Parameter counts are compared with the torch modules' own, less their second bias.
+Unit 3's ``grad_norms_by_distance`` is compared with the gradients torch autograd keeps for every
+intermediate state of ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` (the last through the same mapping)
+called one step at a time, and with three cases worked out by hand; the claims the written answer's
+rubric makes about the figure are checked on the reference's own ``curves``.
 """
 import sys
 from pathlib import Path
@@ -223,3 +227,94 @@ def test_count_parameters_matches_torch(ref, cell, module, G, D, H):
 def test_count_parameters_rejects_unknown_cells(ref):
     with pytest.raises(ValueError):
         ref["count_parameters"]("transformer", 3, 4)
+
+
+# ------------------------------------------------------------------------------- unit 3's experiment
+def torch_module_norms(module, x, h0, lstm=False):
+    """||dL/dh_k|| for L = sum(h_T), by autograd through a torch module called one step at a time."""
+    state = torch.tensor(h0)[None]
+    if lstm:
+        state = (state, torch.zeros_like(state))
+    xs, hs = torch.tensor(x), []
+    for t in range(x.shape[1]):
+        _, state = module(xs[:, t:t + 1], state)
+        h = state[0] if lstm else state
+        h.retain_grad()
+        hs.append(h)
+    hs[-1].sum().backward()
+    return np.array([h.grad.norm().item() for h in hs[::-1]])
+
+
+def module_with(kind, U, W, b):
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](
+        U.shape[1], W.shape[1], batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        module.weight_ih_l0.copy_(torch.tensor(U))
+        module.weight_hh_l0.copy_(torch.tensor(W))
+        module.bias_ih_l0.copy_(torch.tensor(b))
+        module.bias_hh_l0.zero_()
+    return module
+
+
+def close(got, want, rtol=1e-9):
+    return bool(np.all(np.abs(got - want) <= rtol * np.abs(want)))
+
+
+@pytest.mark.parametrize("seed,shape", [(40, (3, 12, 4, 5)), (41, (2, 30, 3, 4)), (42, (1, 1, 2, 3))])
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_grad_norms_by_distance_match_torch_modules(ref, seed, shape, cell):
+    N, T, D, H = shape
+    G = {"rnn": 1, "lstm": 4}[cell]
+    x, h0, U, W, b, _ = random_arrays(seed, N, T, D, H, G, scale=1.0)
+    if cell == "lstm":
+        b[H:2 * H] += 2.0          # forget gates near 1: the cell path carries most of the gradient
+    want = torch_module_norms(module_with(cell, U, W, b), x, h0, lstm=cell == "lstm")
+    got = ref["grad_norms_by_distance"](cell, x, h0, U, W, b)
+    assert got.shape == (T,) and got.dtype == np.float64
+    assert close(got, want)
+
+
+@pytest.mark.parametrize("seed,shape", [(43, (3, 12, 4, 5)), (44, (2, 30, 3, 4))])
+def test_grad_norms_by_distance_gru_matches_torch_nn_gru(ref, seed, shape):
+    """nn.GRU with a diagonal W_hn and b_hn = 0 is the course GRU with its z block negated."""
+    N, T, D, H = shape
+    x, h0, U, W, b, _ = random_arrays(seed, N, T, D, H, 3, scale=1.0)
+    W[2 * H:] = np.diag(np.diag(W[2 * H:]))
+    gru = module_with("gru", U, W, b)           # b_hn = bias_hh[2H:] = 0
+    with torch.no_grad():
+        for p in (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0):
+            p[H:2 * H] *= -1
+    want = torch_module_norms(gru, x, h0)
+    assert close(ref["grad_norms_by_distance"]("gru", x, h0, U, W, b), want)
+
+
+def test_grad_norms_by_distance_by_hand(ref):
+    norms_of = ref["grad_norms_by_distance"]
+    N, T, D, H = 2, 7, 3, 4
+    x, h0 = np.zeros((N, T, D)), np.zeros((N, H))
+    # RNN with every state 0: the gradient at h_(T-d) is ones @ (rho Q)^d, of norm rho^d sqrt(N H)
+    Q = np.linalg.qr(np.random.default_rng(45).standard_normal((H, H)))[0]
+    for rho in (0.3, 1.0, 1.7):
+        assert close(norms_of("rnn", x, h0, np.ones((H, D)), rho * Q, np.zeros(H)), rho ** np.arange(T) * np.sqrt(N * H), 1e-12)
+    # LSTM, gates 1/2, W_g = 2 I: dc = dc_next + dh/2, dh_prev = dc W_g / 2, dc_prev = dc / 2 gives 1/2 for d >= 1
+    W = np.zeros((4 * H, H))
+    W[2 * H:3 * H] = 2 * np.eye(H)
+    want = np.sqrt(N * H) * np.r_[1.0, np.full(T - 1, 0.5)]
+    assert close(norms_of("lstm", x, h0, np.ones((4 * H, D)), W, np.zeros(4 * H)), want, 1e-12)
+    # GRU, gates 1/2, W_n = 2 I: dh_prev = dh (1 - z) + (dh z) W_n r = dh
+    W = np.zeros((3 * H, H))
+    W[2 * H:] = 2 * np.eye(H)
+    assert close(norms_of("gru", x, h0, np.ones((3 * H, D)), W, np.zeros(3 * H)), np.full(T, np.sqrt(N * H)), 1e-12)
+
+
+def test_the_figure_shows_what_the_rubric_says(ref):
+    """The written answer's rubric and model answer quote these facts about the reference figure."""
+    r = {name: norms / norms[0] for name, norms in ref["curves"].items()}
+    assert set(r) == {"RNN, rho = 0.5", "RNN, rho = 1", "RNN, rho = 2", "LSTM", "GRU"}
+    assert 1e-5 < r["RNN, rho = 0.5"][10] < 1e-3                     # "about 1e-4 in ten steps"
+    assert r["RNN, rho = 1"][50] < 1e-3 < r["RNN, rho = 1"][10]        # still decays at rho = 1
+    assert r["RNN, rho = 2"][50] > 1e2                                 # grows by two orders of magnitude
+    for name in ("LSTM", "GRU"):                                       # faster decay than rho = 1
+        assert r[name][20] < 1e-4 and r[name][20] < r["RNN, rho = 1"][20]
+    for name in ("RNN, rho = 0.5", "RNN, rho = 1", "LSTM", "GRU"):    # <= 1% at 20 steps, < 1e-4 at 50
+        assert r[name][20] < 1.5e-2 and 1e-19 < r[name][50] < 1e-4

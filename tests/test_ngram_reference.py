@@ -42,6 +42,30 @@ def toy(ref):
     return {m: ref["count_ngrams"](TOY, m) for m in (1, 2, 3)}
 
 
+# ---------------------------------------------------------------------------- docstring promises
+def test_docstring_promises(ref, toy):
+    """Return types, new lists, inputs and models left alone: what the graded docstrings promise."""
+    import copy
+
+    corpus = [["a", "b"], ["zebra"], ["b"]]
+    saved = copy.deepcopy(corpus)
+    grams, contexts = ref["count_ngrams"](corpus, 2)
+    assert isinstance(grams, dict) and isinstance(contexts, dict)
+    vocab = ref["build_vocab"](corpus + [["<s>", "<s>"]], min_count=1)
+    assert isinstance(vocab, set) and "<s>" not in vocab and all(isinstance(w, str) for w in vocab)
+    out = ref["replace_oov"](corpus, {"a", "b", "</s>", "<unk>"})
+    assert out == [["a", "b"], ["<unk>"], ["b"]] and out is not corpus and all(o is not s for o, s in zip(out, corpus))
+    assert corpus == saved
+    models = copy.deepcopy(toy)
+    probs = [ref["mle_prob"]("a", ("<unk>",), *models[2]), ref["add_k_prob"]("b", ("a",), *models[2], V),
+             ref["stupid_backoff"]("c", ("a", "b"), models), ref["interpolated_prob"]("b", ("a", "b"), models, (0.1, 0.2, 0.3, 0.4), V),
+             ref["kneser_ney_prob"]("b", ("a", "b"), models, V)]
+    assert all(isinstance(p, float) and 0.0 <= p <= 1.0 for p in probs)
+    assert models == toy
+    assert isinstance(ref["perplexity"](lambda w, c: 0.5, corpus, 2), float)
+    assert ref["perplexity"](lambda w, c: 0.0, corpus, 2) == float("inf") and corpus == saved
+
+
 # ---------------------------------------------------------------------------- counting
 def test_count_ngrams_toy(ref):
     grams, contexts = ref["count_ngrams"](TOY, 2)

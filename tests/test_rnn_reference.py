@@ -4,6 +4,10 @@ Every forward output and every backward output of the NumPy reference is compare
 ``torch.nn.RNN`` / torch autograd in float64, to a relative error of 1e-10 (elementwise, see
 ``err``), on a few seeds and shapes; the gradient-checking helper is compared with
 ``lmcourse.checks.central_difference`` and clipping with ``torch.nn.utils.clip_grad_norm_``.
+The whole language model (``rnn_lm_forward_backward``) is compared with ``nn.Embedding``, ``nn.RNN``
+and ``nn.Linear`` holding the same weights, and with central differences of that torch loss; the
+sampler (``rnn_lm_sample``) with hand-built models whose greedy path and exact distribution over
+short sequences are worked out here.
 """
 import sys
 from pathlib import Path
@@ -17,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from numeric import err, t64  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
-from lmcourse.checks import central_difference  # noqa: E402
+from lmcourse.checks import central_difference, rel_error  # noqa: E402
 
 TOL = 1e-10
 SHAPES = [(0, (3, 5, 4, 6)), (1, (2, 9, 3, 2)), (2, (1, 1, 5, 3)), (3, (4, 7, 8, 8))]
@@ -194,3 +198,149 @@ def test_numerical_gradient_matches_central_difference(ref, shape):
         assert np.array_equal(x, before)
         want = central_difference(f, x.copy(), eps=eps)
         assert np.array_equal(got, want)
+
+
+# ------------------------------------------------------------------------------ the language model
+def random_lm(seed, N, T, V_in, V, D, H, lengths):
+    rng = np.random.default_rng(seed)
+    params = {"E": rng.standard_normal((V_in, D)), "U": rng.standard_normal((H, D)) * 0.6,
+              "W": rng.standard_normal((H, H)) * 0.6, "b": rng.standard_normal(H) * 0.3,
+              "Wy": rng.standard_normal((V, H)), "by": rng.standard_normal(V) * 0.3}
+    inputs, targets = rng.integers(0, V_in, size=(N, T)), rng.integers(0, V, size=(N, T))
+    mask = np.arange(T)[None, :] < np.asarray(lengths)[:, None]
+    return params, inputs, targets, mask, rng.standard_normal((N, H)) * 0.5
+
+
+def torch_lm(params, inputs, targets, mask, h0):
+    """nn.Embedding -> nn.RNN -> nn.Linear with the course's weights; mean cross-entropy over the mask."""
+    V_in, D = params["E"].shape
+    V, H = params["Wy"].shape
+    emb = torch.nn.Embedding(V_in, D, dtype=torch.float64)
+    rnn = torch.nn.RNN(D, H, batch_first=True, dtype=torch.float64)
+    out = torch.nn.Linear(H, V, dtype=torch.float64)
+    with torch.no_grad():
+        emb.weight.copy_(torch.tensor(params["E"]))
+        rnn.weight_ih_l0.copy_(torch.tensor(params["U"]))
+        rnn.weight_hh_l0.copy_(torch.tensor(params["W"]))
+        rnn.bias_ih_l0.copy_(torch.tensor(params["b"]))
+        rnn.bias_hh_l0.zero_()
+        out.weight.copy_(torch.tensor(params["Wy"]))
+        out.bias.copy_(torch.tensor(params["by"]))
+    states, _ = rnn(emb(torch.tensor(inputs)), torch.tensor(h0)[None])
+    logits = out(states)
+    ignore = torch.tensor(np.where(mask, targets, -100))
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, V), ignore.reshape(-1), ignore_index=-100)
+    return loss, states, {"E": emb.weight, "U": rnn.weight_ih_l0, "W": rnn.weight_hh_l0, "b": rnn.bias_ih_l0,
+                          "Wy": out.weight, "by": out.bias}
+
+
+LM_CASES = [(20, (3, 6, 7, 5, 4, 5), [6, 3, 1]), (21, (2, 9, 4, 3, 2, 3), [2, 9]),
+            (22, (4, 4, 5, 6, 3, 6), [4, 4, 2, 0]), (23, (1, 1, 3, 3, 2, 2), [1])]
+
+
+@pytest.mark.parametrize("seed,shape,lengths", LM_CASES)
+def test_rnn_lm_forward_backward_matches_torch_modules(ref, seed, shape, lengths):
+    params, inputs, targets, mask, h0 = random_lm(seed, *shape, lengths)
+    want_loss, states, tensors = torch_lm(params, inputs, targets, mask, h0)
+    want_loss.backward()
+    loss, grads, h_last = ref["rnn_lm_forward_backward"](params, inputs, targets, mask, h0)
+    assert abs(loss - want_loss.item()) <= TOL * want_loss.item()
+    assert set(grads) == set(params)
+    for name, t in tensors.items():
+        assert grads[name].shape == params[name].shape, name
+        assert err(grads[name], t.grad.numpy()) < TOL, name
+    states = states.detach().numpy()
+    for n, length in enumerate(lengths):   # the state after the last real step; h0 for an empty row
+        want_h = states[n, length - 1] if length else h0[n]
+        assert err(h_last[n], want_h) < TOL
+
+
+def test_rnn_lm_forward_backward_matches_central_differences_of_torch_loss(ref):
+    params, inputs, targets, mask, h0 = random_lm(24, 2, 5, 4, 4, 3, 3, [5, 2])
+    _, grads, _ = ref["rnn_lm_forward_backward"](params, inputs, targets, mask, h0)
+    for name in params:
+        def f(value, name=name):
+            with torch.no_grad():
+                return torch_lm({**params, name: value}, inputs, targets, mask, h0)[0].item()
+        numeric = central_difference(f, params[name].copy())
+        assert rel_error(grads[name], numeric) < 1e-8, name
+
+
+def test_rnn_lm_forward_backward_leaves_arguments_alone(ref):
+    params, inputs, targets, mask, h0 = random_lm(25, 3, 4, 5, 4, 3, 3, [4, 0, 2])
+    saved = ({k: v.copy() for k, v in params.items()}, inputs.copy(), targets.copy(), mask.copy(), h0.copy())
+    _, grads, h_last = ref["rnn_lm_forward_backward"](params, inputs, targets, mask, h0)
+    assert all(np.array_equal(params[k], saved[0][k]) for k in params)
+    assert all(np.array_equal(a, b) for a, b in zip((inputs, targets, mask, h0), saved[1:]))
+    assert all(not np.shares_memory(grads[k], params[k]) for k in params)
+    assert not np.shares_memory(h_last, h0) and np.array_equal(h_last[1], h0[1])
+
+
+# ------------------------------------------------------------------------------ the sampler
+def chain_model(next_ids, V_in, V, sharpness):
+    """W = 0, E = 3 I, U = I: after input i the logits are `sharpness` at next_ids[i] and 0 elsewhere."""
+    Wy = np.zeros((V, V_in))
+    for i, j in next_ids.items():
+        Wy[j, i] = sharpness / np.tanh(3.0)
+    return {"E": 3.0 * np.eye(V_in), "U": np.eye(V_in), "W": np.zeros((V_in, V_in)), "b": np.zeros(V_in),
+            "Wy": Wy, "by": np.zeros(V)}
+
+
+def test_rnn_lm_sample_greedy_path_by_hand(ref):
+    sample = ref["rnn_lm_sample"]
+    params = chain_model({4: 2, 2: 3, 3: 1, 1: 0, 0: 0}, V_in=5, V=4, sharpness=1.0)
+    for seed in range(3):
+        assert sample(params, 4, 0, 10, temperature=1e-3, rng=np.random.default_rng(seed)) == [2, 3, 1]
+    assert sample(params, 4, 0, 2, temperature=1e-3, rng=np.random.default_rng(0)) == [2, 3]
+    assert sample(params, 4, 3, 10, temperature=1e-3, rng=np.random.default_rng(0)) == [2]
+    loop = chain_model({4: 1, 1: 2, 2: 3, 3: 1, 0: 1}, V_in=5, V=4, sharpness=40.0)
+    for max_len in (1, 3, 8):
+        assert len(sample(loop, 4, 0, max_len, rng=np.random.default_rng(max_len))) == max_len
+
+
+def exact_short_sequences(params, start, end, temperature):
+    """P of every outcome of a sampler with max_len = 2: (), (a,) then end, (a, b), a, b != end."""
+    def step(token, h):
+        h = np.tanh(params["E"][token] @ params["U"].T + h @ params["W"].T + params["b"])
+        z = (h @ params["Wy"].T + params["by"]) / temperature
+        p = np.exp(z - z.max())
+        return h, p / p.sum()
+    h1, p1 = step(start, np.zeros(params["W"].shape[0]))
+    probs = {(): p1[end]}
+    for a in range(len(p1)):
+        if a != end:
+            _, p2 = step(a, h1)
+            probs[(a,)] = p1[a] * p2[end]
+            for b in range(len(p2)):
+                if b != end:
+                    probs[(a, b)] = p1[a] * p2[b]
+    return probs
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.5, 2.0])
+def test_rnn_lm_sample_follows_the_exact_distribution(ref, temperature):
+    rng = np.random.default_rng(26)
+    V_in, V, D, H = 4, 3, 3, 4
+    params = {"E": rng.standard_normal((V_in, D)) * 1.5, "U": rng.standard_normal((H, D)), "W": rng.standard_normal((H, H)),
+              "b": rng.standard_normal(H) * 0.3, "Wy": rng.standard_normal((V, H)) * 1.5, "by": rng.standard_normal(V) * 0.3}
+    probs = exact_short_sequences(params, 3, 0, temperature)
+    assert abs(sum(probs.values()) - 1) < 1e-12
+    draws = 4000
+    gen = np.random.default_rng(27)
+    counts = {k: 0 for k in probs}
+    for _ in range(draws):
+        counts[tuple(ref["rnn_lm_sample"](params, 3, 0, 2, temperature, gen))] += 1
+    chi2 = sum((counts[k] - draws * p) ** 2 / (draws * p) for k, p in probs.items())
+    # 7 outcomes, 6 degrees of freedom: P(chi2 > 30) is about 4e-5 for a correct sampler
+    assert chi2 < 30, (chi2, counts, probs)
+
+
+def test_rnn_lm_sample_reproducible_and_leaves_params_alone(ref):
+    rng = np.random.default_rng(28)
+    params = {"E": rng.standard_normal((5, 3)), "U": rng.standard_normal((4, 3)), "W": rng.standard_normal((4, 4)),
+              "b": np.zeros(4), "Wy": rng.standard_normal((4, 4)), "by": np.zeros(4)}
+    saved = {k: v.copy() for k, v in params.items()}
+    a = ref["rnn_lm_sample"](params, 4, 0, 30, 1.0, np.random.default_rng(3))
+    b = ref["rnn_lm_sample"](params, 4, 0, 30, 1.0, np.random.default_rng(3))
+    assert a == b and a is not b and all(isinstance(i, int) for i in a) and 0 not in a
+    assert all(np.array_equal(params[k], saved[k]) for k in params)

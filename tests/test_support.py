@@ -41,6 +41,9 @@ def test_rel_error():
     assert checks.rel_error(np.zeros(2), np.zeros(2)) == 0.0
     with pytest.raises(ValueError, match="shapes differ"):
         checks.rel_error(np.ones(2), np.ones(3))
+    # one meaning for the whole course: norms over all entries, so a tiny entry's own relative
+    # error (here 1/3) does not dominate: ||(0, 1e-9)|| / (||(1, 1e-9)|| + ||(1, 2e-9)||) ~ 5e-10
+    assert checks.rel_error(np.array([1.0, 1e-9]), np.array([1.0, 2e-9])) == pytest.approx(5e-10, rel=1e-6)
 
 
 def test_central_difference_matches_analytic_gradient_and_restores_x():
