@@ -66,11 +66,12 @@ def load_config(root, db_url=None, isolation="sandbox"):
     Autograding reads the canonical copies of submissions written by autograder.hardened.
     """
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, Execute, IgnorePattern,
+    from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, IgnorePattern,
                                         LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
+    from autograder.execute import BoundaryExecute
     from autograder.feedback import FeedbackExporter
-    from autograder.preprocessors import CapOutputBytes, StderrIsNotFailure
+    from autograder.preprocessors import StderrIsNotFailure
 
     cfg = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     cfg.CourseDirectory.root = str(root)
@@ -82,7 +83,8 @@ def load_config(root, db_url=None, isolation="sandbox"):
     # nbgrader's CheckCellMetadata (run twice by default) validates metadata the student could have
     # edited; the canonical notebooks carry the release's metadata only, so it is left out.
     cfg.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells]
-    cfg.Autograde.autograde_preprocessors = [Execute, CapOutputBytes, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    # the graded tests run in the grader's process, not in the student's kernel (autograder.execute)
+    cfg.Autograde.autograde_preprocessors = [BoundaryExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                              StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties]
     cfg.GenerateFeedback.exporter_class = FeedbackExporter
     if isolation == "sandbox":
@@ -92,7 +94,11 @@ def load_config(root, db_url=None, isolation="sandbox"):
         # nothing a sandboxed kernel does outlives it, so a graceful shutdown (up to half a second
         # of waiting per submission) buys nothing
         cfg.Execute.shutdown_kernel = "immediate"
-    elif isolation != "none":
+    elif isolation == "none":
+        from autograder.kernels import GradingKernelManager
+
+        cfg.Execute.kernel_manager_class = GradingKernelManager
+    else:
         raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
     return cfg
 
