@@ -16,6 +16,7 @@ The grader reaches the kernel's sockets through ``/proc/<pid>/root``, after chec
 socket and not a link, and does not reconnect if one goes away; the tests' channel is a socket
 pair handed to the kernel at start.
 """
+import atexit
 import json
 import os
 import select
@@ -104,6 +105,7 @@ def minimal_etc():
                 shutil.copyfile(f"/etc/{name}", etc / name)
         if os.path.isdir("/etc/ld.so.conf.d"):
             shutil.copytree("/etc/ld.so.conf.d", etc / "ld.so.conf.d", symlinks=False)
+        atexit.register(shutil.rmtree, etc, ignore_errors=True)
         _ETC.append(etc)
     return _ETC[0]
 
