@@ -6,11 +6,14 @@ Each file ``autograder/cases/<assignment>/<case>.py`` describes one submission::
 
     expect: less          # graded with full (score == max), less (score < max) or zero (score == 0)
                           # marks; review (withheld for manual review); failed (not gradable)
+    withheld: zero        # optional, with review: the score that was withheld (full, less, zero)
     base: solution        # solution: answer cells hold the reference; release: the untouched stubs
     \"\"\"
     # %% count_ngrams
     def count_ngrams(sentences, n):
         ...               # the whole new source of the answer cell with grade_id count_ngrams
+    # %% file:helpers.py
+    ...                   # a file handed in next to the notebook, with this content
 
 The submission is the student version of the assignment (``release/``) with its answer cells
 filled from ``base`` and then replaced section by section. Cases drive the TA demo, the tests
@@ -37,18 +40,28 @@ class Case:
     expect: str
     base: str
     sections: dict = field(default_factory=dict)
+    withheld: str = ""
 
     def outcome_ok(self, row):
         """Whether a grading :class:`autograder.report.Row` is what this case expects."""
-        if self.expect in ("review", "failed"):
-            return row.status == self.expect
-        if row.status != "graded":
-            return False
-        return {
-            "full": abs(row.score - row.max_score) < 1e-9 and row.max_score > 0,
-            "less": row.score < row.max_score - 1e-9,
-            "zero": abs(row.score) < 1e-9,
-        }[self.expect]
+        if self.expect == "review":
+            withheld = _WITHHELD.search(row.reason)
+            return row.status == "review" and (not self.withheld or withheld is not None and
+                                               _score_is(self.withheld, float(withheld[1]), float(withheld[2])))
+        if self.expect == "failed":
+            return row.status == "failed"
+        return row.status == "graded" and _score_is(self.expect, row.score, row.max_score)
+
+
+_WITHHELD = re.compile(r"score ([\d.]+)/([\d.]+) withheld")
+
+
+def _score_is(kind, score, max_score):
+    return {
+        "full": abs(score - max_score) < 1e-9 and max_score > 0,
+        "less": score < max_score - 1e-9,
+        "zero": abs(score) < 1e-9,
+    }[kind]
 
 
 def parse_case(path):
@@ -56,8 +69,8 @@ def parse_case(path):
     path = Path(path)
     text = path.read_text()
     docstring = ast.get_docstring(ast.parse(text.split("\n# %% ")[0] + "\n")) or ""
-    fields = dict(re.findall(r"^(expect|base):\s*(\w+)", docstring, re.M))
-    expect, base = fields.get("expect"), fields.get("base")
+    fields = dict(re.findall(r"^(expect|base|withheld):\s*(\w+)", docstring, re.M))
+    expect, base, withheld = fields.get("expect"), fields.get("base"), fields.get("withheld", "")
     if expect not in EXPECTATIONS or base not in ("solution", "release"):
         raise ValueError(f"{path}: the docstring needs 'expect: {'|'.join(EXPECTATIONS)}' and 'base: solution|release'")
     sections = {}
@@ -66,7 +79,9 @@ def parse_case(path):
         if grade_id in sections:
             raise ValueError(f"{path}: section {grade_id!r} appears twice")
         sections[grade_id] = body.strip("\n") + "\n"
-    return Case(path.stem, docstring.splitlines()[0] if docstring else path.stem, expect, base, sections)
+    if withheld and (expect != "review" or withheld not in ("full", "less", "zero")):
+        raise ValueError(f"{path}: 'withheld: full|less|zero' goes with 'expect: review' only")
+    return Case(path.stem, docstring.splitlines()[0] if docstring else path.stem, expect, base, sections, withheld)
 
 
 def load_cases(assignment, names=None):
@@ -93,9 +108,14 @@ def _answer_cells(nb):
     }
 
 
+FILE_SECTION = "file:"
+
+
 def build_submission(case, source_dir, release_dir):
-    """The notebooks a student following ``case`` would hand in: {file name: NotebookNode}."""
-    notebooks, seen = {}, set()
+    """What a student following ``case`` would hand in: {file name: NotebookNode, or bytes for the
+    other files (sections ``file:NAME``)}."""
+    notebooks = {name[len(FILE_SECTION):]: body.encode() for name, body in case.sections.items() if name.startswith(FILE_SECTION)}
+    seen = {name for name in case.sections if name.startswith(FILE_SECTION)}
     for release_path in sorted(Path(release_dir).glob("*.ipynb")):
         nb = copy.deepcopy(nbformat.read(release_path, as_version=4))
         answers = _answer_cells(nb)
@@ -107,7 +127,7 @@ def build_submission(case, source_dir, release_dir):
             if grade_id in case.sections:
                 cell.source = case.sections[grade_id]
                 seen.add(grade_id)
-        notebooks[release_path.name] = nb
+        notebooks.setdefault(release_path.name, nb)
     unknown = set(case.sections) - seen
     if unknown:
         raise ValueError(f"case {case.name}: no answer cell with grade_id {', '.join(sorted(unknown))}")

@@ -65,13 +65,6 @@ def load_config(root, db_url=None, isolation="sandbox"):
     ``isolation`` is "sandbox" (each kernel in bubblewrap, see autograder.sandbox) or "none".
     Autograding reads the canonical copies of submissions written by autograder.hardened.
     """
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, Execute, IgnorePattern,
-                                        LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
-
-    from autograder.feedback import FeedbackExporter
-    from autograder.preprocessors import CapOutputBytes, StderrIsNotFailure
-
     cfg = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.source_directory = "source"
@@ -79,20 +72,12 @@ def load_config(root, db_url=None, isolation="sandbox"):
     cfg.CourseDirectory.submitted_directory = "canonical"
     # several workers write to one SQLite gradebook: wait for the lock instead of failing
     cfg.CourseDirectory.db_url = sqlalchemy_url(db_url) or f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=120"
-    # nbgrader's CheckCellMetadata (run twice by default) validates metadata the student could have
-    # edited; the canonical notebooks carry the release's metadata only, so it is left out.
-    cfg.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells]
-    cfg.Autograde.autograde_preprocessors = [Execute, CapOutputBytes, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                             StderrIsNotFailure, SaveAutoGrades, AssignLatePenalties]
-    cfg.GenerateFeedback.exporter_class = FeedbackExporter
-    if isolation == "sandbox":
-        from autograder.sandbox import SandboxKernelManager
+    if isolation == "none":
+        from autograder.kernels import GradingKernelManager
 
-        cfg.Execute.kernel_manager_class = SandboxKernelManager
-        # nothing a sandboxed kernel does outlives it, so a graceful shutdown (up to half a second
-        # of waiting per submission) buys nothing
-        cfg.Execute.shutdown_kernel = "immediate"
-    elif isolation != "none":
+        cfg.Execute.kernel_manager_class = GradingKernelManager
+        cfg.Execute.shutdown_kernel = "graceful"
+    elif isolation != "sandbox":
         raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
     return cfg
 
@@ -149,13 +134,16 @@ class Course:
         return self.path("release", assignment=assignment)
 
     def submit(self, student, assignment, notebooks):
-        """Place a submission: ``notebooks`` maps file name to NotebookNode (or to a path to copy)."""
+        """Place a submission: ``notebooks`` maps file name to NotebookNode (or to a path to copy,
+        or to the bytes of a file)."""
         folder = self.path("submitted", student, assignment)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         for name, nb in notebooks.items():
-            if isinstance(nb, (str, Path)):
+            if isinstance(nb, bytes):
+                (folder / name).write_bytes(nb)
+            elif isinstance(nb, (str, Path)):
                 shutil.copyfile(nb, folder / name)
             else:
                 nbformat.write(nb, folder / name)

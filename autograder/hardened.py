@@ -1,22 +1,28 @@
-"""The hardened grading path: canonical notebooks, a sandboxed kernel, explicit outcomes, a journal.
+"""The hardened grading path: canonical notebooks, a sandboxed kernel, tests outside it, explicit outcomes, a journal.
 
-For each submission :func:`grade_one`
+:func:`grade_one` takes one submission through named steps, each of which may end it with an
+outcome; :func:`grade_one` alone records that outcome (the journal entry
+``<course>/results/<assignment>/<student>.json``):
 
-1. rebuilds the notebook from the release: every cell comes from the release, in the release's
-   order, with the release's metadata, except the answer cells, whose source is the student's
-   (matched by grade id; the first copy wins when a cell was duplicated) and cells the student
-   added, which stay after the cell they followed. Edited, deleted, duplicated or reordered test
-   cells and changed points or grade ids therefore cannot change the grade;
-2. scans the student's code (:mod:`autograder.tamper`); a flagged submission is still run but its
-   score is withheld for manual review;
-3. autogrades the canonical copy with nbgrader, the kernel in a bubblewrap sandbox
-   (:mod:`autograder.sandbox`) under a wall-clock limit;
-4. writes feedback and a journal entry ``<course>/results/<assignment>/<student>.json``.
+1. **read** (:mod:`autograder.submission`): regular files only, never a link, with size limits;
+2. **canonicalise**: every cell comes from the release, in the release's order, with the
+   release's metadata, except the answer cells, whose source is the student's (matched by grade
+   id; the first copy wins when a cell was duplicated) and cells the student added, which stay
+   after the cell they followed. Edited, deleted, duplicated or reordered test cells and changed
+   points or grade ids therefore cannot change the grade;
+3. **scan** the student's code (:mod:`autograder.tamper`); a flagged submission is still run but
+   its score is withheld for manual review. Grades do not depend on the scan: it finds what a TA
+   should look at;
+4. **run**: nbgrader autogrades the canonical copy, the kernel in a bubblewrap sandbox
+   (:mod:`autograder.sandbox`) under a wall-clock limit, the tests in the grader's process
+   (:mod:`autograder.execute`);
+5. **score** from nbgrader's gradebook;
+6. **feedback**: hidden-test text scrubbed (:mod:`autograder.leaks`), then nbgrader's feedback,
+   checked once more and capped in size.
 
 Every student gets exactly one outcome: ``graded``, ``review`` (score withheld, reasons given),
-``failed`` (invalid notebook, timeout, crashed kernel, with the reason) or ``missing``.
+``failed`` (unreadable submission, timeout, crashed kernel, with the reason) or ``missing``.
 """
-import hashlib
 import json
 import os
 import shutil
@@ -28,10 +34,13 @@ from pathlib import Path
 import nbformat
 
 from autograder import sandbox, tamper
+from autograder.leaks import HiddenText
 from autograder.report import Row
+from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
+                                   valid_student_id)
 
 CANONICAL = "canonical"
-MAX_EXTRA_FILE_BYTES = 10 * 2**20
+MAX_FEEDBACK_BYTES = 5 * 2**20
 
 
 def _meta(cell):
@@ -45,6 +54,8 @@ def canonicalize(release_nb, student_nb):
     found, extras, notes = {}, {}, []
     anchor = None
     for cell in student_nb.cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
+            continue
         gid = _meta(cell).get("grade_id")
         if gid in answers:
             if gid in found:
@@ -54,7 +65,7 @@ def canonicalize(release_nb, student_nb):
             anchor = gid
         elif gid in known:
             anchor = gid  # a release cell: its content is restored from the release
-        elif cell.cell_type == "code" and cell.source.strip() and not any(_meta(cell).get(k) for k in ("grade", "solution", "locked")):
+        elif cell.get("cell_type") == "code" and cell.source.strip() and not any(_meta(cell).get(k) for k in ("grade", "solution", "locked")):
             # a cell the student added; a cell with grading metadata but an unknown id is an
             # edited release cell, restored from the release instead
             extras.setdefault(anchor, []).append(cell.source)
@@ -80,15 +91,6 @@ def canonicalize(release_nb, student_nb):
     return out, notes, student_code
 
 
-def submission_hash(folder):
-    h = hashlib.sha256()
-    for p in sorted(Path(folder).rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def journal_path(root, assignment, student):
     return Path(root) / "results" / assignment / f"{student}.json"
 
@@ -110,11 +112,20 @@ def _write_journal(root, row, digest):
     os.replace(tmp, path)  # atomic: a killed grader leaves either the old entry or the new one
 
 
+def release_max_score(release_nbs):
+    return float(sum(_meta(c).get("points", 0) or 0 for nb in release_nbs.values() for c in nb.cells if _meta(c).get("grade")))
+
+
+def release_notebooks(root, assignment):
+    release = Path(root) / "release" / assignment
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
+
+
 def _failure_reason(result, timed_out, wall):
     if timed_out:
         return f"timeout: the notebook ran longer than {wall} s and was stopped"
     text = (result.get("error") or "") + (result.get("log") or "")
-    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text:
+    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text or "stopped answering" in text:
         return "crashed kernel: the kernel died (os._exit, a crash, or memory exhausted)"
     if "CellTimeoutError" in text or "Timeout" in text:
         return "timeout: a cell ran past the per-cell limit"
@@ -122,14 +133,162 @@ def _failure_reason(result, timed_out, wall):
     return "nbgrader failed: " + (lines[-1].strip()[:200] if lines else "unknown error")
 
 
-def _memory_errors(course, assignment, student):
-    notes = []
-    for path in course.path("autograded", student, assignment).glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error" and out.get("ename") == "MemoryError":
-                    notes.append(f"MemoryError in {_meta(cell).get('grade_id', 'a cell')} (memory limit)")
-    return notes
+class Stop(Exception):
+    """A step decided the outcome: ``status`` (failed, missing) and ``reason``."""
+
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+class Grading:
+    """One submission going through the steps of :func:`grade_one`."""
+
+    def __init__(self, course, assignment, student, wall_seconds):
+        self.course, self.assignment, self.student, self.wall = course, assignment, student, wall_seconds
+        self.release = release_notebooks(course.root, assignment)
+        self.row = Row(student, assignment, "missing", max_score=release_max_score(self.release), isolation=course.isolation)
+        self.submitted = course.path("submitted", student, assignment)
+        self.notes, self.flags, self.code = [], [], []
+
+    def run(self):
+        """The steps in order; returns the finished :class:`Row`."""
+        submission = self.read()
+        self.canonicalise(submission)
+        self.scan()
+        result, timed_out = self.execute()
+        self.score(result, timed_out)
+        self.feedback()
+        return self.row
+
+    def read(self):
+        if os.path.islink(self.submitted) or os.path.islink(self.submitted.parent):
+            raise Stop("failed", "the submission folder is a link, not a folder")
+        if not self.submitted.is_dir():
+            raise Stop("missing", "no submission")
+        submission = read_submission(self.submitted)
+        self.notes += submission.refused
+        if not submission.notebooks:
+            raise Stop("missing", "the submission folder holds no notebook")
+        return submission
+
+    def canonicalise(self, submission):
+        folder = self.course.path(CANONICAL, self.student, self.assignment)
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for name, release_nb in self.release.items():
+            student_nb = submission.notebooks.get(name)
+            others = [n for n in submission.notebooks if n not in self.release]
+            if student_nb is None and len(self.release) == 1 and len(others) == 1:
+                student_nb = submission.notebooks[others[0]]  # one notebook handed in under another name
+                self.notes.append(f"{_shown(others[0])} was graded as {name}")
+            if student_nb is None:
+                self.notes.append(f"{name} was not submitted")
+                student_nb = release_nb
+            canonical, notes, code = canonicalize(release_nb, student_nb)
+            self.notes += notes
+            self.code += code
+            nbformat.write(canonical, folder / name)
+        if sum(len(source.encode()) for _, source in self.code) > MAX_ANSWER_BYTES:
+            raise Stop("failed", f"the answers hold more than {MAX_ANSWER_BYTES >> 20} MB of code")
+        for name, data in submission.files:  # data or helper files the student shipped with the notebook
+            (folder / name).write_bytes(data)
+
+    def scan(self):
+        locked = [c.source for nb in self.release.values() for c in nb.cells if c.cell_type == "code" and not _meta(c).get("solution")]
+        protected = tamper.protected_names(locked)
+        for gid, source in self.code:
+            self.flags += [f"{gid or 'an added cell'}: {r}" for r in tamper.scan_cell(source, protected, own_names={gid} if gid else ())]
+
+    def execute(self):
+        """Autograde the canonical copy under the wall-clock limit; (nbgrader's result, timed out)."""
+        timed_out = threading.Event()
+
+        def on_timeout():
+            timed_out.set()
+            sandbox.kill_active(self.course.path("autograded", self.student, self.assignment))
+
+        watchdog = threading.Timer(self.wall, on_timeout)
+        watchdog.start()
+        try:
+            result = self.course.autograde(self.assignment, self.student)
+        finally:
+            watchdog.cancel()
+        return result, timed_out.is_set()
+
+    def score(self, result, timed_out):
+        scores = self.course.scores(self.assignment, self.student) if result["success"] and not timed_out else None
+        if scores is None:
+            reason = _failure_reason(result, timed_out, self.wall)
+            if self.flags:
+                reason += "; also flagged for review: " + "; ".join(dict.fromkeys(self.flags))
+            raise Stop("failed", reason)
+        row = self.row
+        row.score = scores[0]
+        lost = sorted(g for g, (s, m) in scores[2].items() if m and (s or 0) < m)
+        self.notes += self._memory_errors()
+        if lost:
+            self.notes.append("lost points: " + ", ".join(lost))
+        if self.flags:
+            row.status = "review"
+            row.reason = f"score {row.score:g}/{row.max_score:g} withheld for manual review: " + "; ".join(dict.fromkeys(self.flags))
+            row.score = 0.0
+        else:
+            row.status, row.reason = "graded", "; ".join(self.notes)
+
+    def _memory_errors(self):
+        notes = []
+        for path in self.course.path("autograded", self.student, self.assignment).glob("*.ipynb"):
+            for cell in nbformat.read(path, as_version=4).cells:
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "error" and out.get("ename") == "MemoryError":
+                        notes.append(f"MemoryError in {_meta(cell).get('grade_id', 'a cell')} (memory limit)")
+        return notes
+
+    def feedback(self):
+        removed = self._scrub_hidden_text()
+        files = self.course.feedback(self.assignment, self.student)
+        withheld = [p for p in files if not self._feedback_is_safe(p)]
+        if removed:
+            self._note(f"{removed} passage(s) of hidden-test text removed from the feedback")
+        if withheld:
+            self._note("feedback withheld: " + ", ".join(p.name for p in withheld) + " would have been too large or shown hidden tests")
+        self.row.feedback = ", ".join(str(p.relative_to(self.course.root)) for p in files)
+
+    def _note(self, text):
+        self.row.reason = "; ".join(filter(None, [self.row.reason, text]))
+
+    def hidden_text(self):
+        source = self.course.root / "source" / self.assignment
+        return {name: HiddenText.of(nbformat.read(source / name, as_version=4), nb) for name, nb in self.release.items()}
+
+    def _scrub_hidden_text(self):
+        self._hidden = self.hidden_text()
+        removed = 0
+        for name, hidden in self._hidden.items():
+            path = self.course.path("autograded", self.student, self.assignment) / name
+            if path.is_file():
+                nb = nbformat.read(path, as_version=4)
+                n = hidden.scrub_notebook(nb)
+                if n:
+                    nbformat.write(nb, path)
+                removed += n
+        return removed
+
+    def _feedback_is_safe(self, path):
+        """Whether a rendered feedback file may be shown; when not, it is replaced by a short page."""
+        page = path.read_text(errors="replace")
+        hidden = self._hidden.get(path.with_suffix(".ipynb").name)
+        if len(page.encode()) <= MAX_FEEDBACK_BYTES and (hidden is None or not hidden.in_html(page)):
+            return True
+        path.write_text(f"<!DOCTYPE html><html><body><h1>{self.assignment}: {self.row.score:g}/{self.row.max_score:g}</h1>"
+                        "<p>The detailed feedback could not be shown; ask your TA.</p></body></html>")
+        return False
+
+
+def _shown(name):
+    return "".join(c if c.isprintable() else "?" for c in name)[:100]
 
 
 def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_seconds=None):
@@ -139,90 +298,21 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
     """
     from autograder.course import Course
 
-    wall = wall_seconds or sandbox.LIMITS.wall_seconds
+    if not valid_student_id(student):
+        raise ValueError(f"not a valid student id: {student!r}")
     start = time.perf_counter()
     course = Course(root, db_url=db_url, isolation=isolation)
-    row = Row(student, assignment, "missing", reason="no submission", isolation=isolation)
-    submitted = course.path("submitted", student, assignment)
-    release = course.path("release", assignment=assignment)
-    student_files = sorted(submitted.glob("*.ipynb")) if submitted.is_dir() else []
-    digest = submission_hash(submitted) if submitted.is_dir() else None
-    release_nbs = {p.name: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
-    row.max_score = float(sum(_meta(c).get("points", 0) or 0 for nb in release_nbs.values() for c in nb.cells if _meta(c).get("grade")))
-    if not student_files:
-        if submitted.is_dir():
-            row.reason = "the submission folder holds no notebook"
-        _write_journal(root, row, digest)
-        return row
-
-    canonical_dir = course.path(CANONICAL, student, assignment)
-    if canonical_dir.exists():
-        shutil.rmtree(canonical_dir)
-    canonical_dir.mkdir(parents=True)
-    notes, flags, locked = [], [], []
-    for name, release_nb in release_nbs.items():
-        release_path = release / name
-        locked += [c.source for c in release_nb.cells if c.cell_type == "code" and not _meta(c).get("solution")]
-        student_path = submitted / release_path.name
-        others = [p for p in student_files if p.name not in release_nbs]
-        if not student_path.is_file() and len(release_nbs) == 1 and len(others) == 1:
-            student_path = others[0]  # one notebook handed in under another name (a copy, a download)
-            notes.append(f"{student_path.name} was graded as {release_path.name}")
-        if not student_path.is_file():
-            notes.append(f"{release_path.name} was not submitted")
-            student_nb = release_nb
-        else:
-            try:
-                student_nb = nbformat.read(student_path, as_version=4)
-                if not isinstance(student_nb.get("cells"), list):
-                    raise ValueError("it has no list of cells")
-            except Exception as exc:  # any unreadable file is the submission's fault, not the class's
-                row.status, row.reason = "failed", f"invalid notebook {release_path.name}: {str(exc).splitlines()[0][:150]}"
-                row.seconds = time.perf_counter() - start
-                _write_journal(root, row, digest)
-                return row
-        canonical, nb_notes, student_code = canonicalize(release_nb, student_nb)
-        notes += nb_notes
-        protected = tamper.protected_names(locked)
-        for gid, source in student_code:
-            flags += [f"{gid or 'an added cell'}: {r}" for r in tamper.scan_cell(source, protected, own_names={gid} if gid else ())]
-        nbformat.write(canonical, canonical_dir / release_path.name)
-    extra_bytes = 0
-    for p in submitted.iterdir():  # data or helper files the student shipped with the notebook
-        if p.is_file() and p.suffix != ".ipynb" and extra_bytes + p.stat().st_size <= MAX_EXTRA_FILE_BYTES:
-            shutil.copyfile(p, canonical_dir / p.name)
-            extra_bytes += p.stat().st_size
-
-    timed_out = threading.Event()
-
-    def on_timeout():
-        timed_out.set()
-        sandbox.kill_active(course.path("autograded", student, assignment))
-
-    watchdog = threading.Timer(wall, on_timeout)
-    watchdog.start()
+    job = Grading(course, assignment, student, wall_seconds or sandbox.LIMITS.wall_seconds)
+    digest = submission_hash(job.submitted) if job.submitted.is_dir() else None
     try:
-        result = course.autograde(assignment, student)
-    finally:
-        watchdog.cancel()
-    scores = course.scores(assignment, student) if result["success"] and not timed_out.is_set() else None
-    if scores is None:
-        row.status, row.reason = "failed", _failure_reason(result, timed_out.is_set(), wall)
-        if flags:
-            row.reason += "; also flagged for review: " + "; ".join(dict.fromkeys(flags))
-    else:
-        row.score = scores[0]
-        lost = sorted(g for g, (s, m) in scores[2].items() if m and (s or 0) < m)
-        notes += _memory_errors(course, assignment, student)
-        if lost:
-            notes.append("lost points: " + ", ".join(lost))
-        if flags:
-            row.status = "review"
-            row.reason = f"score {row.score:g}/{row.max_score:g} withheld for manual review: " + "; ".join(dict.fromkeys(flags))
-            row.score = 0.0
-        else:
-            row.status, row.reason = "graded", "; ".join(notes)
-        row.feedback = ", ".join(str(p.relative_to(course.root)) for p in course.feedback(assignment, student))
+        row = job.run()
+    except Stop as stop:
+        row = job.row
+        row.status, row.score = stop.status, 0.0
+        row.reason = "; ".join(filter(None, [stop.reason] + ([] if stop.status == "missing" else job.notes)))
+    except SubmissionError as exc:
+        row = job.row
+        row.status, row.score, row.reason = "failed", 0.0, str(exc)
     row.seconds = time.perf_counter() - start
     _write_journal(root, row, digest)
     return row
@@ -233,10 +323,19 @@ def _grade_task(task):
     try:
         return grade_one(**task)
     except Exception as exc:  # never lose a student: record the grader's own failure
-        row = Row(task["student"], task["assignment"], "failed", reason=f"grader error: {type(exc).__name__}: {exc}"[:300],
-                  isolation=task.get("isolation", ""))
-        _write_journal(task["root"], row, None)
-        return row
+        return _grader_error(task["root"], task["assignment"], task["student"], task.get("isolation", ""),
+                             f"grader error: {type(exc).__name__}: {exc}"[:300])
+
+
+def _grader_error(root, assignment, student, isolation, reason):
+    try:
+        max_score = release_max_score(release_notebooks(root, assignment))
+    except Exception:  # noqa: BLE001 (the release itself is unreadable: the reason says the rest)
+        max_score = 0.0
+    row = Row(student, assignment, "failed", max_score=max_score, reason=reason, isolation=isolation)
+    if valid_student_id(student):
+        _write_journal(root, row, None)
+    return row
 
 
 def grade_class(root, assignment, students, workers=None, db_url=None, isolation="sandbox", regrade=False,
@@ -244,7 +343,8 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     """Grade ``students`` in parallel; returns one :class:`Row` per student, in the given order.
 
     Students whose journal entry matches their current submission are not graded again unless
-    ``regrade``; so a grader killed mid-class completes the class when run again.
+    ``regrade``; so a grader killed mid-class completes the class when run again. An id that is
+    not a plain student id gets a ``failed`` row and nothing is written under its name.
     ``scheduler``: None for a local process pool of ``workers`` (default: all cores), or a Dask
     scheduler address / ``dask.distributed.Client`` for a cluster that shares the course folder.
     """
@@ -253,8 +353,12 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     from tqdm.auto import tqdm
 
     root = str(Path(root).resolve())
+    invalid = {s: Row(str(s), assignment, "failed", reason="invalid student id (allowed: letters, digits and . _ @ + -)",
+                      isolation=isolation) for s in students if not valid_student_id(s)}
     todo = []
     for student in students:
+        if student in invalid:
+            continue
         row, digest = read_journal(root, assignment, student)
         folder = Path(root) / "submitted" / student / assignment
         current = submission_hash(folder) if folder.is_dir() else None
@@ -293,9 +397,8 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     bar.close()
     rows = []
     for student in students:
-        row = read_journal(root, assignment, student)[0]
+        row = invalid.get(student) or read_journal(root, assignment, student)[0]
         if row is None:
-            row = Row(student, assignment, "failed", reason="grader error: the grading process died", isolation=isolation)
-            _write_journal(root, row, None)
+            row = _grader_error(root, assignment, student, isolation, "grader error: the grading process died")
         rows.append(row)
     return rows

@@ -1,6 +1,6 @@
 """nbgrader preprocessors of the course's hardened grading path."""
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
 
 
 def _is_test_cell(cell):
@@ -40,49 +40,16 @@ class StderrIsNotFailure(NbGraderPreprocessor):
         return cell, resources
 
 
-class CapOutputBytes(NbGraderPreprocessor):
-    """Cap every cell's output in bytes (nbgrader's LimitOutput counts lines, so one 50 MB line
-    would pass whole into the feedback)."""
-
-    max_bytes = Integer(20_000, help="largest output of one cell kept, in bytes").tag(config=True)
+class SanitizeStudentText(SanitizeHTML):
+    """In feedback, the markdown a student wrote (manually graded answers) keeps no raw HTML that
+    could run (script, event handlers), and no output shows HTML or JavaScript. The release's own
+    markdown is the instructor's and is left as it is."""
 
     def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type != "code":
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and not meta.get("solution"):
             return cell, resources
-        budget = self.max_bytes
-        kept = []
-        for out in cell.outputs:
-            if budget <= 0:
-                break
-            if out.output_type == "stream":
-                out.text, budget = _cut(out.text, budget)
-            elif out.output_type == "error":
-                out.evalue, budget = _cut(out.evalue, budget)
-                out.traceback = [_cut(line, 2_000)[0] for line in out.traceback[-30:]]
-            elif "data" in out:
-                for mime in list(out.data):
-                    value = out.data[mime] if isinstance(out.data[mime], str) else str(out.data[mime])
-                    if len(value) > budget:
-                        del out.data[mime]
-                    else:
-                        budget -= len(value)
-                if not out.data:
-                    out.data = {"text/plain": "[output removed: over the size limit]"}
-            kept.append(out)
-        if len(kept) < len(cell.outputs) or budget <= 0:
-            kept.append({"output_type": "stream", "name": "stdout", "text": f"\n[output truncated at {self.max_bytes} bytes]\n"})
-        cell.outputs = [o if hasattr(o, "output_type") else _node(o) for o in kept]
-        return cell, resources
-
-
-def _node(d):
-    from nbformat import from_dict
-
-    return from_dict(d)
-
-
-def _cut(text, budget):
-    encoded = text.encode("utf-8", "replace")
-    if len(encoded) <= budget:
-        return text, budget - len(encoded)
-    return encoded[:max(budget, 0)].decode("utf-8", "ignore"), 0
+        if cell.cell_type == "raw":
+            cell.source = ""
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)

@@ -22,6 +22,13 @@ class Row:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
+def cell(value):
+    """A CSV cell a spreadsheet shows as text: one starting like a formula (= + - @, tab, CR) gets a
+    leading apostrophe, and control characters become spaces."""
+    text = "".join(c if c.isprintable() or c == " " else " " for c in str(value))
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_csv(rows, path):
     """CSV an LMS can import: one row per student with score, maximum, percent, outcome, reason and
     the isolation the submission was graded under. A score withheld for review is exported as 0."""
@@ -29,7 +36,8 @@ def write_csv(rows, path):
         w = csv.writer(f)
         w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "reason", "isolation"])
         for r in rows:
-            w.writerow([r.student, r.assignment, f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}", r.status, r.reason, r.isolation])
+            w.writerow([cell(r.student), cell(r.assignment), f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}",
+                        cell(r.status), cell(r.reason), cell(r.isolation)])
 
 
 def format_table(rows):

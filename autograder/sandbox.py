@@ -1,47 +1,61 @@
 """Run each submission's kernel in a bubblewrap sandbox.
 
-The kernel sees a minimal filesystem: the system and Python installation read-only, the course's
-support package read-only, the folder holding the kernel's Unix sockets, and two small private
-in-memory folders: /tmp and its working folder, which shows the files the student handed in with
-the notebook (read-only; the notebooks themselves, which hold the hidden tests, are not there).
-What the kernel writes there is bounded in size and gone when it stops; it can write nothing on the
-grader's disk. It has no network (own network namespace), its own PID namespace (so every process it
-starts dies with it) and resource limits on memory, CPU time, processes and file size. nbclient
-drives it from outside over ``ipc`` transport, since TCP loopback is not shared across network
-namespaces.
+The kernel sees a minimal filesystem: the system and Python installation read-only, a minimal
+``/etc`` written by the grader (no host accounts, no shadow file), the course's support package
+and the kernel's end of the test channel (:mod:`autograder.channel`) read-only, and small private
+in-memory folders: ``/tmp``, ``/dev/shm``, its working folder (which shows the regular files the
+student handed in with the notebook, read-only; never the notebooks, never links) and the folder
+of its Jupyter sockets. What the kernel writes is bounded in size and gone when it stops; it can
+write nothing on the grader's disk. It has no network (own network namespace), its own PID
+namespace (every process it starts dies with it), an environment made from scratch
+(:mod:`autograder.kernels`) and limits: per process (address space, CPU time, file size) and,
+where the grader may create cgroups, for the whole sandbox (memory, tmpfs included, and number of
+processes).
 
-:class:`SandboxKernelManager` is a jupyter_client kernel manager that wraps the kernel command;
-nbgrader's Execute preprocessor uses it through ``Execute.kernel_manager_class``.
+The grader reaches the kernel's sockets through ``/proc/<pid>/root``, after checking each is a
+socket and not a link, and does not reconnect if one goes away; the tests' channel is a socket
+pair handed to the kernel at start.
 """
+import atexit
+import json
 import os
+import select
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-
 import lmcourse
+from autograder import channel
+from autograder.kernels import STARTUP_FILE, GradingKernelManager
+from traitlets import DottedObjectName
 
 
 @dataclass
 class Limits:
-    memory_mb: int = 3072  # address space of the kernel
+    memory_mb: int = 3072  # address space of each process, and memory of the whole sandbox (cgroup)
     cpu_seconds: int = 600
     processes: int = 64
     file_mb: int = 64  # largest file the kernel may write
     workdir_mb: int = 256  # all it may write in its working folder (memory, not disk)
     tmp_mb: int = 256  # and in /tmp
+    shm_mb: int = 64  # and in /dev/shm
+    sockets_kb: int = 256  # its socket folder (sockets take no room: anything else is refused)
     wall_seconds: int = 300  # per submission, enforced by the grader (see autograder.hardened)
 
 
 LIMITS = Limits()
-# sandboxes started by this process (pid -> work dir), so a watchdog can kill a runaway submission
+# sandboxes started by this process: pid -> (work dir, cgroup), so a watchdog can kill a runaway one
 _ACTIVE = {}
 _ACTIVE_LOCK = threading.Lock()
+_ETC = []  # the minimal /etc of this process, made once
 
 
 def bwrap_path():
@@ -65,8 +79,10 @@ def available():
 
 def _readonly_paths():
     """Folders the kernel needs to read: the OS, the Python installation, the venv, lmcourse."""
-    paths = ["/usr", "/etc", "/opt/conda"] + [sys.base_prefix, sys.prefix]
+    paths = ["/usr", "/opt/conda"] + [sys.base_prefix, sys.prefix]
     paths.append(str(Path(lmcourse.__file__).resolve().parent))
+    paths.append(str(Path(channel.__file__).resolve().parent))
+    paths.append(str(Path(channel.__file__).resolve().parent.parent / "__init__.py"))
     seen, out = set(), []
     for p in paths:
         p = os.path.realpath(p)
@@ -76,65 +92,133 @@ def _readonly_paths():
     return out
 
 
-def pids_cgroup(limit):
-    """A new cgroup allowing at most ``limit`` processes, or None where none can be made.
+def minimal_etc():
+    """A folder to show as the kernel's /etc: the loader's cache, and accounts of its own."""
+    if not _ETC:
+        etc = Path(tempfile.mkdtemp(prefix="lmcourse-etc-"))
+        (etc / "passwd").write_text("root:x:0:0:root:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+        (etc / "group").write_text("root:x:0:\nnogroup:x:65534:\n")
+        (etc / "hosts").write_text("127.0.0.1 localhost\n")
+        (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nhosts: files\n")
+        for name in ("ld.so.cache", "ld.so.conf", "localtime", "mime.types"):
+            if os.path.isfile(f"/etc/{name}"):
+                shutil.copyfile(f"/etc/{name}", etc / name)
+        if os.path.isdir("/etc/ld.so.conf.d"):
+            shutil.copytree("/etc/ld.so.conf.d", etc / "ld.so.conf.d", symlinks=False)
+        atexit.register(shutil.rmtree, etc, ignore_errors=True)
+        _ETC.append(etc)
+    return _ETC[0]
 
-    RLIMIT_NPROC does not bind root, so a grader running as root caps a fork bomb this way.
+
+class Cgroup:
+    """Memory and process limits for a whole sandbox (cgroup v2, or v1's memory and pids hierarchies).
+
+    ``Cgroup.create`` returns None where the grader may not create cgroups (not root, no delegated
+    subtree): the sandbox then has per-process limits only.
     """
-    import uuid
 
-    for base in ("/sys/fs/cgroup/pids", "/sys/fs/cgroup"):
-        path = os.path.join(base, f"lmcourse-{uuid.uuid4().hex[:12]}")
-        try:
-            os.mkdir(path)
-        except OSError:
-            continue
-        try:
-            with open(os.path.join(path, "pids.max"), "w") as f:
-                f.write(str(limit))
-            return path
-        except OSError:
-            os.rmdir(path)
-    return None
+    def __init__(self, paths):
+        self.paths = paths
+
+    @classmethod
+    def create(cls, limits):
+        name = f"lmcourse-{uuid.uuid4().hex[:12]}"
+        memory = str(limits.memory_mb * 2**20)
+        if os.path.isfile("/sys/fs/cgroup/cgroup.controllers"):  # v2
+            plan = [("/sys/fs/cgroup", {"memory.max": memory, "memory.swap.max": "0", "pids.max": str(limits.processes)})]
+        else:
+            plan = [("/sys/fs/cgroup/memory", {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}),
+                    ("/sys/fs/cgroup/pids", {"pids.max": str(limits.processes)})]
+        made = []
+        for base, settings in plan:
+            path = os.path.join(base, name)
+            try:
+                os.mkdir(path)
+            except OSError:
+                break
+            made.append(path)
+            for key, value in settings.items():
+                try:
+                    with open(os.path.join(path, key), "w") as f:
+                        f.write(value)
+                except OSError:
+                    if key in ("memory.max", "memory.limit_in_bytes", "pids.max"):
+                        break
+        else:
+            return cls(made)
+        cls(made).remove()
+        return None
+
+    def wrap(self, cmd):
+        """``cmd`` started inside this cgroup."""
+        join = " && ".join(f'echo $$ > "${i + 1}/cgroup.procs"' for i in range(len(self.paths)))
+        return ["/bin/sh", "-c", f'{join} && shift {len(self.paths)} && exec "$@"', "sh", *self.paths, *cmd]
+
+    def kill(self):
+        for path in self.paths:
+            try:
+                pids = [int(p) for p in Path(path, "cgroup.procs").read_text().split()]
+            except OSError:
+                continue
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def remove(self):
+        self.kill()
+        for path in self.paths:
+            for _ in range(50):  # the killed processes leave the group a moment after they die
+                try:
+                    os.rmdir(path)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
+                    self.kill()
 
 
-def remove_cgroup(path):
-    import time
-
-    for _ in range(50):  # the killed processes leave the group a moment after they die
-        try:
-            os.rmdir(path)
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            time.sleep(0.1)
+def submitted_files(workdir):
+    """The files of ``workdir`` a kernel may see: regular files only (no link, no special file), not notebooks."""
+    out = []
+    for entry in sorted(Path(workdir).iterdir()):
+        mode = os.lstat(entry).st_mode
+        if stat.S_ISREG(mode) and entry.suffix != ".ipynb":
+            out.append(entry)
+    return out
 
 
-def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
+def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None):
     """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
 
-    The kernel's ``workdir`` is a bounded tmpfs showing the files of the host's ``workdir``
-    read-only, except the notebooks (nbclient sends the kernel each cell's source; the file on disk
-    holds the hidden tests). With ``cgroup``, the sandbox joins that pids cgroup.
+    ``sockdir`` holds the connection file on the grader's disk; in the sandbox it is a small
+    tmpfs with that one file, where the kernel makes its sockets. ``startup`` is the IPython
+    startup file the kernel runs (see :mod:`autograder.kernels`).
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
     # /tmp first: bwrap mounts in order, so a venv or checkout under /tmp stays visible over it
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
+    args += ["--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
+    args += ["--ro-bind", str(minimal_etc()), "/etc"]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
         if os.path.islink(link):
             args += ["--symlink", target, link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
-    args += ["--bind", str(sockdir), str(sockdir)]
+    args += ["--size", str(limits.sockets_kb * 1024), "--tmpfs", str(sockdir)]
+    args += ["--ro-bind", str(Path(sockdir) / "kernel.json"), str(Path(sockdir) / "kernel.json")]
+    args += ["--ro-bind", str(startup), f"/tmp/.ipython/profile_default/startup/{STARTUP_FILE}"]
     args += ["--size", str(limits.workdir_mb * 2**20), "--tmpfs", str(workdir)]
-    for entry in sorted(Path(workdir).iterdir()):
-        if entry.suffix != ".ipynb":
-            args += ["--ro-bind", str(entry), str(entry)]
-    args += ["--chdir", str(workdir)]
-    args += ["--unsetenv", "JPY_PARENT_PID", "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp"]
+    for entry in submitted_files(workdir):
+        args += ["--ro-bind", str(entry), str(entry)]
+    # jupyter_client adds the grader's pid, which means nothing in the sandbox's PID namespace
+    args += ["--chdir", str(workdir), "--unsetenv", "JPY_PARENT_PID"]
     prlimit = [
         shutil.which("prlimit") or "/usr/bin/prlimit",
         f"--as={limits.memory_mb * 2**20}",
@@ -144,17 +228,21 @@ def wrap_command(cmd, workdir, sockdir, limits=LIMITS, cgroup=None):
         "--core=0",
         "--",
     ]
-    wrapped = args + ["--"] + prlimit + list(cmd)
-    if cgroup:
-        wrapped = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup] + wrapped
-    return wrapped
+    return args + ["--"] + prlimit + list(cmd)
 
 
-class SandboxKernelManager(AsyncKernelManager):
+class SandboxKernelManager(GradingKernelManager):
     """A kernel manager that starts the kernel inside :func:`wrap_command`'s sandbox."""
 
+    client_class = DottedObjectName("autograder.kernels.SandboxKernelClient")
+    startup_seconds = 60
+
+    def _home(self):
+        scratch = tempfile.mkdtemp(prefix="lmcourse-home-")
+        return Path("/tmp"), Path("/tmp/.ipython"), scratch
+
     async def _async_pre_start_kernel(self, **kw):
-        self._sockdir = tempfile.mkdtemp(prefix="lmcourse-kernel-")
+        self._sockdir = tempfile.mkdtemp(prefix="lmcourse-k-")
         self.transport = "ipc"
         self.connection_file = os.path.join(self._sockdir, "kernel.json")
         self.ip = os.path.join(self._sockdir, "ipc")
@@ -163,41 +251,87 @@ class SandboxKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
         self._workdir = os.path.realpath(self._launch_args.get("cwd") or os.getcwd())
-        self._cgroup = pids_cgroup(LIMITS.processes) if os.geteuid() == 0 else None
-        return wrap_command(cmd, self._workdir, self._sockdir, cgroup=self._cgroup)
+        self._cgroup = Cgroup.create(LIMITS) if os.geteuid() == 0 else None
+        self._info_read, self._info_write = os.pipe()
+        wrapped = wrap_command(cmd, self._workdir, self._sockdir, self._startup, info_fd=self._info_write)
+        return self._cgroup.wrap(wrapped) if self._cgroup else wrapped
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # the kernel's own chatter ("To connect another client...") is not the TA's business
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        kw["pass_fds"] = (self._info_write,)
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            os.close(self._info_write)
         pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
         if pid:
             with _ACTIVE_LOCK:
-                _ACTIVE[pid] = self._workdir
+                _ACTIVE[pid] = (self._workdir, self._cgroup)
             self._sandbox_pid = pid
+        inner = self._read_child_pid()
+        self.ip = f"/proc/{inner}/root{self._sockdir}/ipc"
+        self._wait_for_sockets()
+
+    def _read_child_pid(self):
+        """The sandbox's first process, as the grader's PID namespace numbers it (bwrap's --info-fd)."""
+        deadline, data = time.monotonic() + self.startup_seconds, b""
+        try:
+            while time.monotonic() < deadline:
+                if select.select([self._info_read], [], [], 0.5)[0]:
+                    chunk = os.read(self._info_read, 4096)
+                    data += chunk
+                    try:
+                        return int(json.loads(data)["child-pid"])
+                    except ValueError:
+                        if not chunk:
+                            break
+        finally:
+            os.close(self._info_read)
+        raise RuntimeError("the sandbox did not start (bubblewrap reported no process)")
+
+    def _wait_for_sockets(self):
+        """Wait until the kernel has made its five sockets; refuse anything that is not a socket."""
+        paths = [f"{self.ip}-{port}" for port in (self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)]
+        deadline = time.monotonic() + self.startup_seconds
+        while time.monotonic() < deadline:
+            modes = []
+            for path in paths:
+                try:
+                    modes.append(os.lstat(path).st_mode)
+                except OSError:
+                    break
+            if len(modes) == len(paths):
+                if not all(stat.S_ISSOCK(m) for m in modes):
+                    raise RuntimeError("the kernel's socket folder holds something other than sockets")
+                return
+            if self.provisioner is not None and self.provisioner.process is not None and self.provisioner.process.poll() is not None:
+                return  # the kernel died at start: nbclient reports it
+            time.sleep(0.05)
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         pid = getattr(self, "_sandbox_pid", None)
         with _ACTIVE_LOCK:
             _ACTIVE.pop(pid, None)
-        if not restart and getattr(self, "_sockdir", None):
-            shutil.rmtree(self._sockdir, ignore_errors=True)
-        if not restart and getattr(self, "_cgroup", None):
-            remove_cgroup(self._cgroup)
+        if not restart:
+            if getattr(self, "_cgroup", None):
+                self._cgroup.remove()
+            if getattr(self, "_sockdir", None):
+                shutil.rmtree(self._sockdir, ignore_errors=True)
 
 
 def kill_active(workdir=None):
     """Kill the sandboxes this process started (those running in ``workdir``, or all); returns how many."""
-    import signal
-
     workdir = os.path.realpath(workdir) if workdir else None
     with _ACTIVE_LOCK:
-        pids = [pid for pid, wd in _ACTIVE.items() if workdir is None or wd == workdir]
-    for pid in pids:
+        found = [(pid, cg) for pid, (wd, cg) in _ACTIVE.items() if workdir is None or wd == workdir]
+    for pid, cgroup in found:
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    return len(pids)
+        if cgroup is not None:
+            cgroup.kill()
+    return len(found)

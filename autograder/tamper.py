@@ -59,15 +59,32 @@ def protected_names(locked_sources):
 
 
 def _strip_magics(source):
-    """(source without IPython magic/shell lines, the magic lines found)."""
+    """(the Python IPython would run for ``source``, the magic and shell lines found).
+
+    The arguments of the allowed timing magics are code, and are kept as code to be scanned."""
     kept, magics = [], []
-    for line in source.splitlines():
-        if line.lstrip().startswith(("%", "!")):
-            magics.append(line.strip())
+    lines = source.splitlines()
+    if lines and lines[0].strip().startswith(("%%time", "%%timeit")):
+        magics.append(lines[0].strip())
+        lines = [""] + lines[1:]
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(("%time ", "%timeit ")):
+            magics.append(stripped)
+            kept.append(line[:len(line) - len(stripped)] + stripped.split(None, 1)[1] if len(stripped.split(None, 1)) > 1 else "")
+        elif stripped.startswith(("%", "!")):
+            magics.append(stripped)
             kept.append("")
         else:
             kept.append(line)
     return "\n".join(kept), magics
+
+
+def _python_of(code):
+    """The code as IPython would run it (its other syntax, such as ``x?``, turned into Python)."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(code)
 
 
 def _bound_names(target):
@@ -94,7 +111,14 @@ def scan_cell(source, protected, own_names=()):
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return reasons  # it will simply fail to run
+        try:
+            tree = ast.parse(_python_of(code))
+        except SyntaxError:
+            try:
+                ast.parse(_python_of(source))
+            except SyntaxError:
+                return reasons  # IPython cannot run it either: it will simply fail
+            return reasons + ["the cell could not be analysed"]
     if GRADING_TEXT.search(code) or any(isinstance(n, ast.Name) and n.id in GRADING_NAMES or
                                         isinstance(n, ast.Attribute) and n.attr in GRADING_NAMES for n in ast.walk(tree)):
         reasons.append("refers to the autograder or its environment")

@@ -1,0 +1,9 @@
+"""Complete answers handed in with lmcourse.py and tqdm.py that would break the locked imports if they came first on sys.path.
+
+expect: full
+base: solution
+"""
+# %% file:lmcourse.py
+raise ImportError("the submission's lmcourse.py shadowed the course package")
+# %% file:tqdm.py
+raise ImportError("the submission's tqdm.py shadowed tqdm")

@@ -1,0 +1,17 @@
+"""A blank notebook whose functions push the number 25 through the interpreter's display hook (what nbgrader reads as a partial-credit score) before failing.
+
+expect: zero
+base: release
+"""
+# %% dot_attention
+_ga = getattr
+_sys = _ga(display, "__glo" + "bals__")["s" + "ys"]
+
+
+def dot_attention(query, keys, mask=None):
+    _sys.displayhook(25)
+    raise NotImplementedError()
+# %% greedy_decode
+def greedy_decode(model, src, src_lengths, max_len, bos_id, eos_id):
+    _sys.displayhook(25.0)
+    raise NotImplementedError()

@@ -1,0 +1,16 @@
+"""A blank notebook that reaches IPython's input transformers through operator.attrgetter (no suspicious name spelled) and turns every later cell into `pass`.
+
+expect: zero
+base: release
+"""
+# %% dot_attention
+import operator
+
+_ga = getattr
+_sys = _ga(display, "__glo" + "bals__")["s" + "ys"]
+_shell = _ga(_sys.modules["IPy" + "thon"], "get_" + "ipython")()
+operator.attrgetter("input_transformers_" + "cleanup")(_shell).append(lambda lines: ["pass\n"])
+
+
+def dot_attention(query, keys, mask=None):
+    raise NotImplementedError()

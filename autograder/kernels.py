@@ -1,0 +1,117 @@
+"""Kernels for grading: an explicit environment, the channel's socket, and no student file ahead of the libraries.
+
+:class:`GradingKernelManager` starts the student's kernel
+
+- with an environment made from scratch (:func:`kernel_environment`), not the grader's;
+- holding one end of a socket pair, the channel to the tests (:mod:`autograder.channel`); the
+  grader keeps the other end as ``channel_socket``;
+- with ``PYTHONSAFEPATH`` set and its working folder *appended* to ``sys.path`` by an IPython
+  startup file, so a file the student handed in (``numpy.py``, ``lmcourse.py``) never shadows a
+  library, while the student's own helper modules still import;
+- talking to a client whose sockets refuse messages over ``max_message_bytes``.
+
+:class:`autograder.sandbox.SandboxKernelManager` adds the bubblewrap sandbox.
+"""
+import os
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import DottedObjectName
+
+from autograder.channel.kernel import ENV_VAR as CHANNEL_FD
+
+# passed through from the grader when set: thread counts and the choice of GPU
+INHERITED_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "TZ")
+STARTUP_FILE = "00-lmcourse-path.py"
+STARTUP_SOURCE = ("# the grader's: the working folder goes last on sys.path, after the libraries\n"
+                  "import os as _os, sys as _sys\n_sys.path.append(_os.getcwd())\ndel _os, _sys\n")
+MAX_MESSAGE_BYTES = 128 * 2**20
+
+
+def kernel_environment(home, ipython_dir, extra=None):
+    """The kernel's whole environment: nothing of the grader's but what is listed here."""
+    env = {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(home),
+        "PYTHONSAFEPATH": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "IPYTHONDIR": str(ipython_dir),
+    }
+    env.update({k: os.environ[k] for k in INHERITED_VARIABLES if k in os.environ})
+    env.update(extra or {})
+    return env
+
+
+class CappedKernelClient(AsyncKernelClient):
+    """A client whose sockets drop (disconnect from) any single message over ``MAX_MESSAGE_BYTES``."""
+
+    reconnect = True
+
+    def _context_default(self):
+        self._created_context = True
+        ctx = zmq.asyncio.Context()
+        ctx.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        if not self.reconnect:
+            ctx.setsockopt(zmq.RECONNECT_IVL, -1)
+        return ctx
+
+
+class SandboxKernelClient(CappedKernelClient):
+    """For a sandboxed kernel, whose socket files the student's code could replace: no reconnecting."""
+
+    reconnect = False
+
+
+class GradingKernelManager(AsyncKernelManager):
+    """A kernel manager for student kernels (see the module's docstring)."""
+
+    client_class = DottedObjectName("autograder.kernels.CappedKernelClient")
+    channel_socket = None
+    # set by the grader for the kernel (the notebooks cut long training down when they see it)
+    grading_variables = {"LMCOURSE_AUTOGRADING": "1"}
+
+    def _home(self):
+        """(HOME and IPYTHONDIR as the kernel sees them, the folder on the grader's disk to remove)."""
+        scratch = tempfile.mkdtemp(prefix="lmcourse-home-")
+        return Path(scratch), Path(scratch) / ".ipython", scratch
+
+    async def _async_pre_start_kernel(self, **kw):
+        self.channel_socket, self._theirs = socket.socketpair()
+        home, ipython_dir, self._scratch = self._home()
+        self._startup = self._write_startup(Path(self._scratch) / ".ipython")
+        self._kernel_env = kernel_environment(home, ipython_dir, {**self.grading_variables, CHANNEL_FD: str(self._theirs.fileno())})
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["env"] = self._kernel_env
+        kw["pass_fds"] = tuple(kw.get("pass_fds", ())) + (self._theirs.fileno(),)
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            self._theirs.close()  # the kernel has its copy
+
+    @staticmethod
+    def _write_startup(ipython_dir):
+        startup = ipython_dir / "profile_default" / "startup"
+        startup.mkdir(parents=True, exist_ok=True)
+        (startup / STARTUP_FILE).write_text(STARTUP_SOURCE)
+        return startup / STARTUP_FILE
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            if self.channel_socket is not None:
+                self.channel_socket.close()
+            if getattr(self, "_scratch", None):
+                shutil.rmtree(self._scratch, ignore_errors=True)

@@ -1,0 +1,131 @@
+"""The last line of defence for hidden tests: no feedback shows their text.
+
+The kernel never receives hidden-test source (the tests run in the grader's process), so no trick
+in the student's code can print it. Feedback could still show it if a test's own message quoted
+it, or if the student's answer held a copy. :class:`HiddenText` knows every line of the hidden
+tests that the release does not show, and every long fragment of one; :meth:`HiddenText.scrub`
+cuts them out of any text, and :meth:`HiddenText.scrub_notebook` out of every output and every
+cell the student wrote, counting what it removed (the row notes it).
+"""
+import html
+import re
+
+from autograder.trusted import is_test_cell
+
+MIN_LINE = 25  # shorter hidden lines (`x = 1`, `for t in range(T):`) say nothing on their own
+FRAGMENT = 40  # a window of this many characters of a long hidden line counts as a fragment of it
+REMOVED = "[removed: text of a hidden test]"
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS", re.M | re.S)
+
+
+def _meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+class HiddenText:
+    """The text of an assignment's hidden tests, less what the release shows anyway and what the
+    reference solutions hold (code a student writes too: ``for t in range(T):``)."""
+
+    def __init__(self, hidden_lines, visible_text):
+        visible = _normal(visible_text)
+        visible_lines = {line.strip() for line in visible_text.splitlines()}
+        self.lines = {line for line in (l.strip() for l in hidden_lines)
+                      if len(line) >= MIN_LINE and line not in visible_lines and _normal(line) not in visible}
+        self.fragments = {}
+        for line in self.lines:
+            norm = _normal(line)
+            for i in range(0, max(1, len(norm) - FRAGMENT + 1)):
+                window = norm[i:i + FRAGMENT]
+                if len(window) == FRAGMENT and window not in visible:
+                    self.fragments.setdefault(window, line)
+
+    @classmethod
+    def of(cls, source_nb, release_nb):
+        hidden = [line for cell in source_nb.cells if is_test_cell(cell)
+                  for region in _HIDDEN.findall(cell.source) for line in region.splitlines()]
+        answers = [cell.source for cell in source_nb.cells if _meta(cell).get("solution")]
+        visible = "\n".join([cell.source for cell in release_nb.cells] + answers)
+        return cls(hidden, visible)
+
+    def find(self, text):
+        """(start, end) spans of ``text`` that show hidden-test text, merged."""
+        spans = []
+        for line in self.lines:
+            start = text.find(line)
+            while start >= 0:
+                spans.append((start, start + len(line)))
+                start = text.find(line, start + 1)
+        if self.fragments and len(text) >= FRAGMENT:
+            norm, index = _normal_with_index(text)
+            for i in range(len(norm) - FRAGMENT + 1):
+                if norm[i:i + FRAGMENT] in self.fragments:
+                    spans.append((index[i], index[i + FRAGMENT - 1] + 1))
+        spans.sort()
+        merged = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def scrub(self, text):
+        """(``text`` without hidden-test text, number of passages removed)."""
+        spans = self.find(text)
+        for start, end in reversed(spans):
+            text = text[:start] + REMOVED + text[end:]
+        return text, len(spans)
+
+    def scrub_notebook(self, nb):
+        """Scrub every output and every student cell of ``nb`` in place; returns the number removed.
+
+        Test cells' sources are left to nbgrader's ClearHiddenTests (they are the tests)."""
+        removed = 0
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code" and not is_test_cell(cell) and not _meta(cell).get("locked"):
+                cell.source, n = self.scrub(cell.source)
+                removed += n
+            elif cell.get("cell_type") == "markdown" and _meta(cell).get("solution"):
+                cell.source, n = self.scrub(cell.source)
+                removed += n
+            for out in cell.get("outputs", []):
+                removed += self._scrub_output(out)
+        return removed
+
+    def _scrub_output(self, out):
+        removed = 0
+        for key in ("text", "evalue", "ename"):
+            if isinstance(out.get(key), str):
+                out[key], n = self.scrub(out[key])
+                removed += n
+        if isinstance(out.get("traceback"), list):
+            lines = []
+            for line in out["traceback"]:
+                line, n = self.scrub(str(line))
+                lines.append(line)
+                removed += n
+            out["traceback"] = lines
+        data = out.get("data")
+        if isinstance(data, dict) and isinstance(data.get("text/plain"), str):
+            data["text/plain"], n = self.scrub(data["text/plain"])
+            removed += n
+        return removed
+
+    def in_html(self, page):
+        """How many passages of hidden-test text a rendered page shows (tags stripped, entities read)."""
+        text = html.unescape(re.sub(r"<[^>]*>", "", page))
+        return len(self.find(text))
+
+
+def _normal(text):
+    """Text without whitespace, so that re-indented or re-wrapped copies still match."""
+    return re.sub(r"\s+", "", text)
+
+
+def _normal_with_index(text):
+    chars, index = [], []
+    for i, c in enumerate(text):
+        if not c.isspace():
+            chars.append(c)
+            index.append(i)
+    return "".join(chars), index
