@@ -29,7 +29,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from autograder.channel.kernel import SERVE
-from autograder.trusted import TestPlan, TrustedRunner, Verdict
+from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
 ALLOWED_MIME = ("text/plain", "image/png", "image/jpeg")
 
@@ -141,7 +141,7 @@ class BoundaryExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
-        self.plan = None if self.tests_in_kernel else TestPlan.from_source(self._source_notebook(resources))
+        self.plan = None if self.tests_in_kernel else GradingPlan.from_source(self._source_notebook(resources))
         self.runner = None
         self._tests_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lmcourse-tests")
         try:
