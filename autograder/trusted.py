@@ -173,10 +173,11 @@ class TrustedRunner:
         for name in role.names:
             self.ns[name] = KernelGlobal(self.peer, name)
 
-    def run(self, role, abandon, deadline, serving=True):
+    def run(self, role, abandon, deadline, session=None):
         """Run a test or fixture cell here; ``abandon()`` is true once the kernel stops serving.
-        ``serving``: the kernel is serving this cell, and is told when it ends."""
+        ``session``: the kernel serves this cell under that name, and is told when it ends."""
         self._abandon = lambda: abandon() or time.monotonic() > deadline
+        self.peer.session = session
         out = _CappedText()
         try:
             with redirect_stdout(out), redirect_stderr(out):
@@ -190,7 +191,7 @@ class TrustedRunner:
         except Exception as exc:  # noqa: BLE001 (the test's own verdict: an assert, or a wrong result's TypeError)
             verdict = Verdict(False, ename=type(exc).__name__, evalue=str(exc))
         verdict.printed = out.getvalue()
-        if serving:
+        if session is not None:
             self._finish_cell()
         return verdict
 

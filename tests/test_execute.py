@@ -84,3 +84,23 @@ def test_plan_gives_each_cell_its_role():
 def test_names_bound_and_used():
     assert defined_names("import numpy as np\nx, (y, z) = 1, (2, 3)\ndef f():\n    inner = 1\n%matplotlib inline\n") == {"np", "x", "y", "z", "f"}
     assert used_names("def g(a):\n    return a + TOY + len(a)\nprint(g(BIG))\n") == {"TOY", "BIG"}
+
+
+def test_no_notebook_cell_needs_a_name_only_a_test_cell_defines():
+    """The kernel no longer runs test cells: a locked or answer cell that used a name a test cell
+    defines would fail there."""
+    from autograder.course import SOLUTIONS, assignments
+    from autograder.trusted import is_test_cell
+
+    for assignment in assignments():
+        for path in (SOLUTIONS / assignment).glob("*.ipynb"):
+            kernel, only_tests = set(), {}
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type != "code":
+                    continue
+                if is_test_cell(cell):
+                    only_tests.update({n: cell.metadata["nbgrader"]["grade_id"] for n in defined_names(cell.source) - kernel})
+                    continue
+                needs = {n: only_tests[n] for n in used_names(cell.source) if n in only_tests and n not in kernel}
+                assert not needs, f"{path.name}: {cell.metadata['nbgrader'].get('grade_id')} uses names only test cells define: {needs}"
+                kernel |= defined_names(cell.source)
