@@ -1,6 +1,7 @@
 """Command-line front end: ``python -m autograder <command>`` or ``course-grade <command>``."""
 import argparse
 import filecmp
+import os
 import shutil
 import sys
 import tempfile
@@ -23,6 +24,12 @@ def check_isolation(isolation):
     ok, reason = sandbox.available()
     if not ok:
         return f"cannot sandbox student code: {reason}.\nInstall bubblewrap, or pass --unisolated to grade without isolation."
+    group = sandbox.Cgroup.create(sandbox.LIMITS) if os.geteuid() == 0 else None
+    if group is None:
+        print("note: no cgroup can be made here (run as root or in a delegated cgroup): memory and processes are limited "
+              "per process, not for each sandbox as a whole", file=sys.stderr)
+    else:
+        group.remove()
     return None
 
 

@@ -59,11 +59,13 @@ def sqlalchemy_url(db_url):
     return db_url
 
 
-def load_config(root, db_url=None, isolation="sandbox"):
+def load_config(root, db_url=None, isolation="sandbox", tests_in_kernel=False):
     """The course's nbgrader config with the course directory set to ``root``.
 
     ``isolation`` is "sandbox" (each kernel in bubblewrap, see autograder.sandbox) or "none".
-    Autograding reads the canonical copies of submissions written by autograder.hardened.
+    ``tests_in_kernel`` runs the test cells in the student's kernel as plain nbgrader does (only
+    to compare with the default, see autograder.execute). Autograding reads the canonical copies
+    of submissions written by autograder.hardened.
     """
     cfg = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     cfg.CourseDirectory.root = str(root)
@@ -79,6 +81,7 @@ def load_config(root, db_url=None, isolation="sandbox"):
         cfg.Execute.shutdown_kernel = "graceful"
     elif isolation != "sandbox":
         raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
+    cfg.BoundaryExecute.tests_in_kernel = bool(tests_in_kernel)
     return cfg
 
 
@@ -101,7 +104,7 @@ def grading_environment():
 class Course:
     """One course directory and the nbgrader API over it."""
 
-    def __init__(self, root, db_url=None, isolation="sandbox"):
+    def __init__(self, root, db_url=None, isolation="sandbox", tests_in_kernel=False):
         from nbgrader.apps import NbGraderAPI
 
         self.root = Path(root).resolve()
@@ -114,7 +117,7 @@ class Course:
         elif not link.is_symlink():
             raise RuntimeError(f"{link} exists and is not a link to {SOLUTIONS}")
         self.isolation = isolation
-        self.config = load_config(self.root, db_url, isolation)
+        self.config = load_config(self.root, db_url, isolation, tests_in_kernel)
         self.db_url = self.config.CourseDirectory.db_url
         self.api = NbGraderAPI(config=self.config)
         self.api.log.setLevel("ERROR")

@@ -17,6 +17,7 @@ import base64
 import binascii
 import concurrent.futures
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -28,8 +29,8 @@ from nbformat.v4 import output_from_msg
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
-from autograder.channel.kernel import SERVE
-from autograder.trusted import TestPlan, TrustedRunner, Verdict
+from autograder.channel.kernel import serve_code
+from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
 ALLOWED_MIME = ("text/plain", "image/png", "image/jpeg")
 
@@ -141,7 +142,7 @@ class BoundaryExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
-        self.plan = None if self.tests_in_kernel else TestPlan.from_source(self._source_notebook(resources))
+        self.plan = None if self.tests_in_kernel else GradingPlan.from_source(self._source_notebook(resources))
         self.runner = None
         self._tests_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lmcourse-tests")
         try:
@@ -184,7 +185,7 @@ class BoundaryExecute(Execute):
             verdict, _ = await self._alongside_kernel(index, role)
             return verdict
         deadline = time.monotonic() + (self.timeout or 300)
-        return await asyncio.get_running_loop().run_in_executor(self._tests_thread, self._trusted().run, role, lambda: False, deadline, False)
+        return await asyncio.get_running_loop().run_in_executor(self._tests_thread, self._trusted().run, role, lambda: False, deadline)
 
     async def _run_trusted(self, cell, index, role):
         verdict, kernel_text = await self._alongside_kernel(index, role)
@@ -194,11 +195,12 @@ class BoundaryExecute(Execute):
     async def _alongside_kernel(self, index, role):
         """Run ``role`` in the tests' process while the kernel serves it; (verdict, kernel's text)."""
         runner, original = self._trusted(), self.nb.cells[index]
-        serve_cell = nbformat.v4.new_code_cell(SERVE)
+        session = uuid.uuid4().hex
+        serve_cell = nbformat.v4.new_code_cell(serve_code(session))
         serving = asyncio.ensure_future(NotebookClient.async_execute_cell(self, serve_cell, index, store_history=False))
         limit = (self.timeout or 300) + 10
         deadline = time.monotonic() + limit
-        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline)
+        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline, session)
         try:
             verdict = await asyncio.wait_for(asyncio.shield(tests), timeout=limit + 10)
         except asyncio.TimeoutError:

@@ -291,17 +291,18 @@ def _shown(name):
     return "".join(c if c.isprintable() else "?" for c in name)[:100]
 
 
-def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_seconds=None):
+def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_seconds=None, tests_in_kernel=False):
     """Grade one student's submission; returns its :class:`Row` (also written to the journal).
 
-    ``wall_seconds`` limits the whole execution of the notebook (default: sandbox.LIMITS).
+    ``wall_seconds`` limits the whole execution of the notebook (default: sandbox.LIMITS);
+    ``tests_in_kernel`` runs the tests in the student's kernel (only to compare, see autograder.execute).
     """
     from autograder.course import Course
 
     if not valid_student_id(student):
         raise ValueError(f"not a valid student id: {student!r}")
     start = time.perf_counter()
-    course = Course(root, db_url=db_url, isolation=isolation)
+    course = Course(root, db_url=db_url, isolation=isolation, tests_in_kernel=tests_in_kernel)
     job = Grading(course, assignment, student, wall_seconds or sandbox.LIMITS.wall_seconds)
     digest = submission_hash(job.submitted) if job.submitted.is_dir() else None
     try:
@@ -309,7 +310,7 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
     except Stop as stop:
         row = job.row
         row.status, row.score = stop.status, 0.0
-        row.reason = "; ".join(filter(None, [stop.reason] + ([] if stop.status == "missing" else job.notes)))
+        row.reason = "; ".join(filter(None, [stop.reason] + job.notes))
     except SubmissionError as exc:
         row = job.row
         row.status, row.score, row.reason = "failed", 0.0, str(exc)
@@ -339,7 +340,7 @@ def _grader_error(root, assignment, student, isolation, reason):
 
 
 def grade_class(root, assignment, students, workers=None, db_url=None, isolation="sandbox", regrade=False,
-                scheduler=None, wall_seconds=None, progress=True):
+                scheduler=None, wall_seconds=None, progress=True, tests_in_kernel=False):
     """Grade ``students`` in parallel; returns one :class:`Row` per student, in the given order.
 
     Students whose journal entry matches their current submission are not graded again unless
@@ -364,8 +365,8 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
         current = submission_hash(folder) if folder.is_dir() else None
         if regrade or row is None or digest != current or row.isolation != isolation:
             todo.append(student)
-    tasks = [dict(root=root, assignment=assignment, student=s, db_url=db_url, isolation=isolation, wall_seconds=wall_seconds)
-             for s in todo]
+    tasks = [dict(root=root, assignment=assignment, student=s, db_url=db_url, isolation=isolation, wall_seconds=wall_seconds,
+                  tests_in_kernel=tests_in_kernel) for s in todo]
     bar = tqdm(total=len(tasks), desc=f"grade {assignment}", unit="submission", disable=not progress or None)
     if tasks and scheduler is not None:
         from dask.distributed import Client, as_completed as dask_completed

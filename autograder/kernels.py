@@ -5,9 +5,10 @@
 - with an environment made from scratch (:func:`kernel_environment`), not the grader's;
 - holding one end of a socket pair, the channel to the tests (:mod:`autograder.channel`); the
   grader keeps the other end as ``channel_socket``;
-- with ``PYTHONSAFEPATH`` set and its working folder *appended* to ``sys.path`` by an IPython
-  startup file, so a file the student handed in (``numpy.py``, ``lmcourse.py``) never shadows a
-  library, while the student's own helper modules still import;
+- with ``PYTHONSAFEPATH`` set (its working folder is not on ``sys.path``) and an IPython startup
+  file that finds the modules of the working folder *after* every other finder, so a file the
+  student handed in (``numpy.py``, ``lmcourse.py``) never shadows a library or the course's
+  packages, while the student's own helper modules still import;
 - talking to a client whose sockets refuse messages over ``max_message_bytes``.
 
 :class:`autograder.sandbox.SandboxKernelManager` adds the bubblewrap sandbox.
@@ -30,8 +31,30 @@ from autograder.channel.kernel import ENV_VAR as CHANNEL_FD
 # passed through from the grader when set: thread counts and the choice of GPU
 INHERITED_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "CUDA_VISIBLE_DEVICES", "TZ")
 STARTUP_FILE = "00-lmcourse-path.py"
-STARTUP_SOURCE = ("# the grader's: the working folder goes last on sys.path, after the libraries\n"
-                  "import os as _os, sys as _sys\n_sys.path.append(_os.getcwd())\ndel _os, _sys\n")
+# Run by IPython when the kernel starts: modules in the working folder (the files the student
+# handed in) are found last, after everything on sys.path *and* after the finders of packages
+# installed in development mode (setuptools' editable finders, which a sys.path entry would beat).
+STARTUP_SOURCE = '''# the grader's: the student's own modules are found after every library
+def _lmcourse_find_submission_modules_last():
+    import importlib.machinery
+    import os
+    import sys
+
+    folder = os.getcwd()
+
+    class SubmissionModules:
+        """Top-level modules of the working folder, looked for after every other finder."""
+
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            return None if path is not None else importlib.machinery.PathFinder.find_spec(name, [folder])
+
+    sys.meta_path.append(SubmissionModules)
+
+
+_lmcourse_find_submission_modules_last()
+del _lmcourse_find_submission_modules_last
+'''
 MAX_MESSAGE_BYTES = 128 * 2**20
 
 

@@ -8,12 +8,12 @@ adds: canonical notebooks, the static scan, the wall clock, the journal and the 
 of the feedback.
 """
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades,
+from nbgrader.preprocessors import (AssignLatePenalties, ClearOutput, DeduplicateIds, GetGrades,
                                     IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 from autograder.execute import BoundaryExecute
 from autograder.feedback import FeedbackExporter
-from autograder.preprocessors import SanitizeStudentText, ShortTestErrors, StderrIsNotFailure
+from autograder.preprocessors import ClearHiddenTestsOfTestCells, SanitizeStudentText, ShortTestErrors, StderrIsNotFailure
 from autograder.sandbox import SandboxKernelManager
 
 c = get_config()  # noqa: F821 (provided by traitlets when the file is loaded)
@@ -39,8 +39,11 @@ c.Execute.shutdown_kernel = "immediate"
 c.Execute.timeout = 300
 c.Execute.allow_errors = True
 c.Execute.interrupt_on_timeout = True
+# the outputs of a cell may still be arriving when it ends (a flood of prints): wait for them
+c.Execute.iopub_timeout = 30
 
 # Feedback shows scores and the messages of failing tests, but neither the text of hidden tests
 # nor tracebacks that would quote it, nor HTML or scripts from the student.
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests, ShortTestErrors, SanitizeStudentText]
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTestsOfTestCells, ShortTestErrors,
+                                    SanitizeStudentText]
 c.GenerateFeedback.exporter_class = FeedbackExporter

@@ -1,11 +1,22 @@
 """nbgrader preprocessors of the course's hardened grading path."""
 from nbconvert.preprocessors.sanitize import SanitizeHTML
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 
 
 def _is_test_cell(cell):
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+class ClearHiddenTestsOfTestCells(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests for the test cells only: a student's answer may hold the text of
+    the markers (pasted from somewhere), which nbgrader would take for a misplaced hidden region
+    and fail the whole feedback on."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if _is_test_cell(cell):
+            return super().preprocess_cell(cell, resources, index)
+        return cell, resources
 
 
 class ShortTestErrors(NbGraderPreprocessor):

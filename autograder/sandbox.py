@@ -103,8 +103,9 @@ def minimal_etc():
         for name in ("ld.so.cache", "ld.so.conf", "localtime", "mime.types"):
             if os.path.isfile(f"/etc/{name}"):
                 shutil.copyfile(f"/etc/{name}", etc / name)
-        if os.path.isdir("/etc/ld.so.conf.d"):
-            shutil.copytree("/etc/ld.so.conf.d", etc / "ld.so.conf.d", symlinks=False)
+        for folder in ("ld.so.conf.d", "fonts"):  # the loader's and fontconfig's configuration
+            if os.path.isdir(f"/etc/{folder}"):
+                shutil.copytree(f"/etc/{folder}", etc / folder, symlinks=True)
         atexit.register(shutil.rmtree, etc, ignore_errors=True)
         _ETC.append(etc)
     return _ETC[0]

@@ -1,6 +1,6 @@
 """The trusted side of grading: the tests run here, in the grader's process, never in the kernel.
 
-:class:`TestPlan` reads the instructor's source notebook and gives each cell a role:
+:class:`GradingPlan` reads the instructor's source notebook and gives each cell a role:
 
 - ``answer``: a cell the student writes. The names its reference solution defines become proxies
   (:class:`autograder.channel.peer.KernelGlobal`) in the tests' namespace: calling one runs the
@@ -91,7 +91,7 @@ class CellRole:
 
 
 @dataclass
-class TestPlan:
+class GradingPlan:
     roles: dict = field(default_factory=dict)  # grade_id -> CellRole
 
     @classmethod
@@ -107,7 +107,7 @@ class TestPlan:
         pending = [i for i, role in enumerate(roles) if role.kind == "test"]
         while pending:  # the locked cells the tests need, and the locked cells those need in turn
             i = pending.pop()
-            for j in filter(None.__ne__, (before[i].get(n) for n in used_names(cells[i].source))):
+            for j in [before[i][n] for n in used_names(cells[i].source) if n in before[i]]:
                 if roles[j].kind == "kernel":
                     roles[j].kind = "fixture"
                     pending.append(j)
@@ -173,10 +173,11 @@ class TrustedRunner:
         for name in role.names:
             self.ns[name] = KernelGlobal(self.peer, name)
 
-    def run(self, role, abandon, deadline, serving=True):
+    def run(self, role, abandon, deadline, session=None):
         """Run a test or fixture cell here; ``abandon()`` is true once the kernel stops serving.
-        ``serving``: the kernel is serving this cell, and is told when it ends."""
+        ``session``: the kernel serves this cell under that name, and is told when it ends."""
         self._abandon = lambda: abandon() or time.monotonic() > deadline
+        self.peer.session = session
         out = _CappedText()
         try:
             with redirect_stdout(out), redirect_stderr(out):
@@ -190,7 +191,7 @@ class TrustedRunner:
         except Exception as exc:  # noqa: BLE001 (the test's own verdict: an assert, or a wrong result's TypeError)
             verdict = Verdict(False, ename=type(exc).__name__, evalue=str(exc))
         verdict.printed = out.getvalue()
-        if serving:
+        if session is not None:
             self._finish_cell()
         return verdict
 

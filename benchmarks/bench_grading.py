@@ -9,7 +9,9 @@ grader grades a quarter of the submissions in turn, then the next quarter, ...):
 
 * hardened, for each worker count: a fresh course directory, the release generated (not timed), then
   ``autograder.hardened.grade_class`` with the bubblewrap sandbox on (timed: canonical notebooks,
-  tamper scan, sandboxed autograde, feedback HTML, journal);
+  tamper scan, sandboxed autograde with the tests in the grader's process, feedback HTML, journal);
+* old, for each worker count: the same with the tests in the student's kernel
+  (``tests_in_kernel``), the path before the process boundary;
 * plain: per round, a plain nbgrader course directory (``source`` linked to solutions/, the repository's
   nbgrader_config.py), ``nbgrader generate_assignment ngram`` (not timed), then
   ``nbgrader autograde ngram`` (timed, the whole command: one process, serial, no sandbox, no
@@ -17,7 +19,7 @@ grader grades a quarter of the submissions in turn, then the next quarter, ...):
   feedback for every submission, so "plain autograde + generate_feedback" is the like-for-like line).
 
 Prints submissions per minute side by side, the 2-vs-1 worker speed-up (target >= 1.7x) and the
-hardened-vs-plain time per submission (target: hardened no slower, ratio <= 1.0), and checks that
+hardened-vs-plain and hardened-vs-old time per submission (target: no slower, ratio <= 1.0), and checks that
 every side gave each submission the same score. The machine's load average is printed with the
 figures: on a shared machine they move with it, and the rounds spread that movement over all graders.
 """
@@ -74,13 +76,13 @@ def hardened_course(workdir, students, notebooks, workers, isolation):
     return course
 
 
-def run_hardened(course, chunk, workers, isolation):
+def run_hardened(course, chunk, workers, isolation, tests_in_kernel=False):
     """Grade the students of ``chunk``; returns (seconds, {student: (status, score)})."""
     from autograder.hardened import grade_class
 
     start = time.perf_counter()
     rows = grade_class(course.root, "ngram", chunk, workers=workers, db_url=course.db_url,
-                       isolation=isolation, regrade=True, progress=False)
+                       isolation=isolation, regrade=True, progress=False, tests_in_kernel=tests_in_kernel)
     seconds = time.perf_counter() - start
     return seconds, {r.student: (r.status, r.score) for r in rows}
 
@@ -91,16 +93,25 @@ def plain_env():
     return env
 
 
+PLAIN_CONFIG = """c = get_config()
+c.CourseDirectory.course_id = "lmcourse"
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.Execute.timeout = 300
+"""
+
+
 def plain_course(root, chunk, students, notebooks):
-    """A plain nbgrader course directory (``source`` linked to solutions/, the repository's
-    nbgrader_config.py) with the release generated and the submissions of ``chunk`` (not timed)."""
+    """A plain nbgrader course directory (``source`` linked to solutions/, nbgrader's own pipeline
+    with the course's stubs and cell timeout) with the release generated and the submissions of
+    ``chunk`` (not timed)."""
     import nbformat
 
-    from autograder.course import CONFIG_FILE, SOLUTIONS
+    from autograder.course import SOLUTIONS
 
     root.mkdir()
     (root / "source").symlink_to(SOLUTIONS, target_is_directory=True)
-    shutil.copyfile(CONFIG_FILE, root / "nbgrader_config.py")
+    (root / "nbgrader_config.py").write_text(PLAIN_CONFIG)
     gen = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "ngram"], cwd=root, env=plain_env(),
                          capture_output=True, text=True)
     if gen.returncode != 0:
@@ -144,6 +155,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds (default 4, see the code)")
     parser.add_argument("--dir", help="work directory (default: a new temporary one)")
     parser.add_argument("--no-plain", action="store_true", help="skip plain nbgrader autograde")
+    parser.add_argument("--no-old", action="store_true", help="skip the hardened path with the tests in the kernel (before the process boundary)")
     parser.add_argument("--no-plain-feedback", action="store_true",
                         help="skip timing plain nbgrader generate_feedback (the hardened path always writes feedback)")
     parser.add_argument("--unisolated", action="store_true", help="hardened path without the sandbox (not the benchmark's setting)")
@@ -175,7 +187,10 @@ def main(argv=None):
         # the machine's load falls on all of them alike instead of on whichever ran last.
         chunks = [[st for i, st in enumerate(students) if i % args.rounds == r] for r in range(args.rounds)]
         courses = {w: hardened_course(workdir, students, notebooks, w, isolation) for w in worker_counts}
-        graders = [f"h{w}" for w in worker_counts] + ([] if args.no_plain else ["plain"])
+        if not args.no_old:
+            courses.update({-w: hardened_course(workdir / "old", students, notebooks, w, isolation) for w in worker_counts})
+        graders = ([f"h{w}" for w in worker_counts] + ([] if args.no_old else [f"k{w}" for w in worker_counts])
+                   + ([] if args.no_plain else ["plain"]))
         seconds = {g: 0.0 for g in graders + ["feedback"]}
         outcomes = {g: {} for g in graders}
         for r, chunk in enumerate(chunks):
@@ -186,7 +201,8 @@ def main(argv=None):
                     seconds["feedback"] += fb_sec or 0.0
                 else:
                     w = int(g[1:])
-                    sec, out = run_hardened(courses[w], chunk, w, isolation)
+                    in_kernel = g.startswith("k")
+                    sec, out = run_hardened(courses[-w if in_kernel else w], chunk, w, isolation, tests_in_kernel=in_kernel)
                 seconds[g] += sec
                 outcomes[g].update(out)
             print(f"  round {r + 1}/{args.rounds} ({len(chunk)} submissions): "
@@ -194,6 +210,9 @@ def main(argv=None):
         results = []  # (label, workers, seconds, outcomes)
         for w in worker_counts:
             results.append((f"hardened ({isolation}), {w} worker{'s' if w > 1 else ''}", w, seconds[f"h{w}"], outcomes[f"h{w}"]))
+        if not args.no_old:
+            for w in worker_counts:
+                results.append((f"old: tests in kernel, {w} worker{'s' if w > 1 else ''}", w, seconds[f"k{w}"], outcomes[f"k{w}"]))
         if not args.no_plain:
             results.append(("plain nbgrader autograde", 1, seconds["plain"], outcomes["plain"]))
             if not args.no_plain_feedback:
@@ -214,6 +233,11 @@ def main(argv=None):
         if 1 in hardened and 2 in hardened:
             speedup = hardened[1] / hardened[2]
             print(f"speed-up, 2 workers vs 1: {speedup:.2f}x (target >= 1.7x: {'met' if speedup >= 1.7 else 'NOT met'})")
+        for label, w, old_seconds, _ in results:
+            if label.startswith("old") and w in hardened:
+                ratio = hardened[w] / old_seconds
+                print(f"hardened {w} worker{'s' if w > 1 else ''}, tests in the grader vs in the kernel, time per submission: "
+                      f"{ratio:.2f}x (target <= 1.0: {'met' if ratio <= 1.0 else 'NOT met'})")
         for label, _, plain_seconds, _ in results:
             if label.startswith("plain"):
                 for w, s in sorted(hardened.items()):

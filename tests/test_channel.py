@@ -28,7 +28,7 @@ def kernel():
     def serve():
         try:
             while True:
-                Peer(theirs, KERNEL, namespace=namespace).serve()
+                Peer(theirs, KERNEL, namespace=namespace).serve(None)
         except wire.ChannelClosed:
             pass
 
@@ -403,6 +403,22 @@ def test_the_tests_objects_are_read_only_and_opaque(kernel):
         call("describe")(holder)
     with pytest.raises(AttributeError):
         call("frame_of")(holder.__init__)
+
+
+def test_what_an_earlier_cell_left_on_the_socket_is_skipped():
+    ours, theirs = socket.socketpair()
+    tests = Peer(ours, TESTS)
+    tests.session = "cell-1"
+    tests.end()  # an end the kernel never read (its serve cell did not start)
+    wire.send_message(ours, {"m": "req", "n": 99, "op": "call", "s": "cell-1", "t": {"T": "ref", "o": "kernel", "g": "f"}, "a": []})
+    ns = {"f": lambda: "answered"}
+    thread = threading.Thread(target=lambda: Peer(theirs, KERNEL, namespace=ns).serve("cell-2"), daemon=True)
+    thread.start()
+    tests.session = "cell-2"
+    assert KernelGlobal(tests, "f")() == "answered"
+    tests.end()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "the kernel should stop serving at its own cell's end"
 
 
 def test_a_reference_from_an_earlier_cell_is_refused(kernel):

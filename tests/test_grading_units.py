@@ -224,6 +224,9 @@ TRICKS = {
     "import a reference implementation (lmcourse.cells)": "from lmcourse.cells import lstm_cell\n",
     "import a reference implementation (lmcourse.ngram)": "from lmcourse import ngram\n",
     "detect grading through /proc/self/environ": "GRADED = 'AUTOGRADING' in open('/proc/self/environ').read()\n",
+    "code inside an allowed magic's argument": "%time exec('x = 1')\n",
+    "code inside an allowed cell magic": "%%time\nimport builtins\n",
+    "a string that breaks a magic-dropping parse": 'note = """\n!"""\nmath.isclose = None\n',
 }
 
 
@@ -241,6 +244,7 @@ def test_scan_allows_an_answer_to_define_its_own_name():
     assert tamper.scan_cell("from lmcourse import checks\nfrom lmcourse.data import tokenize\n", PROTECTED) == [], \
         "the support package's helpers are fair game"
     assert tamper.scan_cell("def f(:\n", PROTECTED) == [], "a syntax error simply fails to run"
+    assert tamper.scan_cell("%time y = sum(range(10))\n%%timeit\n", PROTECTED) == [], "timing an answer is fine"
 
 
 def test_protected_names_are_the_locked_cells_bindings():
@@ -296,6 +300,14 @@ def _bound(args):
     return binds
 
 
+def _tmpfs_size(args, path):
+    """The size bwrap gives the tmpfs mounted at ``path`` (0 when there is none, or no --size)."""
+    for i, arg in enumerate(args):
+        if arg == "--tmpfs" and args[i + 1] == str(path):
+            return int(args[i - 1]) if args[i - 2] == "--size" else 0
+    return 0
+
+
 def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
     root = (tmp_path / "course").resolve()
     workdir = root / "autograded" / "ann" / "ngram"
@@ -307,14 +319,23 @@ def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
     (root / "gradebook.db").write_text("")
     sockdir = tmp_path / "sock"
     sockdir.mkdir()
-    args = sandbox.wrap_command(["python", "-m", "ipykernel_launcher", "-f", str(sockdir / "k.json")], workdir, sockdir)
+    (workdir / "link.txt").symlink_to(root / "gradebook.db")
+    os.mkfifo(workdir / "pipe")
+    startup = tmp_path / "startup.py"
+    startup.write_text("")
+    args = sandbox.wrap_command(["python", "-m", "ipykernel_launcher", "-f", str(sockdir / "kernel.json")], workdir, sockdir, startup)
     assert "--unshare-all" in args or {"--unshare-net", "--unshare-pid"} <= set(args), "no network / PID namespace"
     assert "--die-with-parent" in args
     binds = _bound(args)
-    i = args.index("--tmpfs", args.index("--tmpfs") + 1)
-    assert args[i + 1] == str(workdir) and args[i - 2] == "--size", "the work dir is not a bounded tmpfs"
+    assert _tmpfs_size(args, workdir), "the work dir is not a bounded tmpfs"
     assert ("--ro-bind", str(workdir / "data.txt")) == (args[args.index(str(workdir / "data.txt")) - 1], str(workdir / "data.txt"))
     assert not any("ngram.ipynb" in a for a in args), "the notebook (with its hidden tests) is visible"
+    assert not any(a.endswith(("link.txt", "pipe")) for a in args), "a link or a special file handed in is shown to the kernel"
+    assert 0 < _tmpfs_size(args, sockdir) <= 2**20, "the socket folder is not a small bounded tmpfs"
+    assert ("--ro-bind", str(sockdir / "kernel.json")) == (args[args.index(str(sockdir / "kernel.json")) - 1], str(sockdir / "kernel.json"))
+    etc = [dst for src, dst in binds if dst == "/etc"]
+    assert etc and all(src != "/etc" for src, dst in binds if dst == "/etc"), "the host's /etc is visible"
+    assert _tmpfs_size(args, "/dev/shm"), "/dev/shm is not a bounded tmpfs"
     for src, _ in binds:
         p = Path(os.path.realpath(src))
         if p.parent == workdir:
@@ -328,14 +349,21 @@ def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
 
 
 def test_wrap_command_does_not_bind_the_repository(tmp_path):
-    """Of the repository only lmcourse/ and the venv are visible, never solutions/, exercises/ or build/."""
-    args = sandbox.wrap_command(["true"], tmp_path, tmp_path)
+    """Of the repository only lmcourse/, the venv and the kernel's end of the test channel are
+    visible, never solutions/, exercises/, build/, the cases or the grader."""
+    (tmp_path / "kernel.json").write_text("{}")
+    args = sandbox.wrap_command(["true"], tmp_path, tmp_path, tmp_path / "kernel.json")
     repo = SOLUTIONS.parent.resolve()
+    channel = {repo / "autograder" / "__init__.py", repo / "autograder" / "channel"}
     for src, _ in _bound(args):
         p = Path(os.path.realpath(src))
         assert p not in (repo, *repo.parents), f"{src} contains the whole repository"
+        if p in channel:
+            continue
         for private in ("solutions", "exercises", "build", "autograder", "tests"):
             assert not (p == repo / private or repo / private in p.parents), f"{src} exposes {private}/"
+    shown = [p for p in (repo / "autograder" / "channel").rglob("*.py")]
+    assert shown and not any("solution" in p.read_text().lower() and "BEGIN SOLUTION" in p.read_text() for p in shown)
 
 
 # --- a tiny course for outcomes and the journal -----------------------------------------------------
@@ -390,7 +418,7 @@ def test_grade_one_takes_the_only_notebook_under_another_name(tiny):
     """A single notebook handed in under another name is graded (here: found unreadable), not ignored."""
     submit(tiny, "copy", {"tiny-Copy1.ipynb": "not JSON"})
     row = hardened.grade_one(tiny, "tiny", "copy")
-    assert row.status == "failed" and row.reason.startswith("invalid notebook tiny.ipynb"), row.reason
+    assert row.status == "failed" and row.reason.startswith("invalid notebook tiny-Copy1.ipynb"), row.reason
 
 
 def _mtimes(root, students):

@@ -31,8 +31,8 @@ UNITS = ("rnn", "seq2seq")
 WALL_SECONDS = 90
 SECRET_VARIABLE = "GRADER_SECRET_TOKEN"
 FEEDBACK_LIMIT = 1_000_000
-STUDENT_SCRIPT = re.compile(r"<script>alert|onerror=alert|<svg|javascript:alert", re.I)
-INVALID_IDS = ("../../escaped", "=HYPERLINK(\"http://x\")", "+cmd")
+STUDENT_SCRIPT = re.compile(r"<script>alert|<img[^>]*onerror|<svg|javascript:alert", re.I)  # raw tags, not escaped text
+INVALID_IDS = ("../../escaped", "=HYPERLINK(\"x\")", "+cmd")
 
 
 def corpus(unit):
@@ -68,7 +68,7 @@ def structural(course, unit):
     place("huge_file", {**complete, "weights.bin": b"\0" * (11 * 2**20)})
     out["huge_file"] = ("graded", "is over the 10 MB")
     # the only notebook, named like a spreadsheet formula
-    place("formula_name", {'=HYPERLINK("http://x")+1.ipynb': complete[name]})
+    place("formula_name", {'=HYPERLINK("x")+1.ipynb': complete[name]})
     out["formula_name"] = ("graded", "was graded as")
     # a submission folder that is a link to another student's
     (course.root / "submitted" / "link_folder").mkdir(parents=True, exist_ok=True)
@@ -169,11 +169,13 @@ def test_no_feedback_shows_hidden_tests_or_a_students_script(graded):
 
 
 def test_the_kernel_never_received_test_source(graded):
-    """The leak cases printed everything the kernel knew (history, frames, threads): the feedback
-    shows the channel's serve call where a test cell's source would be."""
+    """The leak cases printed everything the kernel knew (its input history, the frames above the
+    student's function): the feedback shows the notebook's own cells, and no test."""
     course, unit = graded["course"], graded["unit"]
-    page = (course.root / "feedback" / "hostile_leak_history" / unit / f"{unit}.html").read_text()
-    assert "autograder.channel.kernel" in page, "the history the student printed should show the serve calls"
+    page = html.unescape((course.root / "feedback" / "hostile_leak_history" / unit / f"{unit}.html").read_text())
+    printed = page.split("[printed by your code]", 1)
+    assert len(printed) == 2 and "import numpy as np" in printed[1], "the student's printout of the history should be in the feedback"
+    assert "BEGIN HIDDEN TESTS" not in page and "assert " not in printed[1].split("</pre>")[0]
 
 
 def test_nothing_is_left_on_the_graders_disk(graded):

@@ -1,8 +1,9 @@
 """The kernel's end of the channel: answer the tests' requests for the length of one test cell.
 
-The grader runs ``__import__("autograder.channel.kernel", fromlist=["serve"]).serve()`` in the
-student's kernel in place of each test cell. The socket was handed to the kernel when it started
-(its file descriptor is in ``LMCOURSE_CHANNEL_FD``).
+The grader runs ``serve_code(session)`` in the student's kernel in place of each test cell. The
+socket was handed to the kernel when it started (its file descriptor is in
+``LMCOURSE_CHANNEL_FD``); ``session`` names the test cell, so that nothing left on the socket
+by an earlier cell (a request given up on, an end that was never read) is taken for this one's.
 """
 import os
 import socket
@@ -10,14 +11,18 @@ import socket
 from autograder.channel.peer import KERNEL, Peer
 
 ENV_VAR = "LMCOURSE_CHANNEL_FD"
-SERVE = '__import__("autograder.channel.kernel", fromlist=["serve"]).serve()'
 _SOCKET = []
 
 
-def serve():
-    """Answer requests on the names of the notebook until the tests end the cell."""
+def serve_code(session):
+    """The code the kernel runs in place of a test cell."""
+    return f'__import__("autograder.channel.kernel", fromlist=["serve"]).serve({session!r})'
+
+
+def serve(session):
+    """Answer requests on the names of the notebook until the tests end the cell ``session``."""
     if not _SOCKET:
         _SOCKET.append(socket.socket(fileno=int(os.environ[ENV_VAR])))
     from IPython import get_ipython
 
-    Peer(_SOCKET[0], KERNEL, namespace=get_ipython().user_ns).serve()
+    Peer(_SOCKET[0], KERNEL, namespace=get_ipython().user_ns).serve(session)

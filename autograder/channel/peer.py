@@ -165,6 +165,7 @@ class Peer:
         self._tokens = itertools.count(1)
         self._sent = {}  # caller: id -> (argument, copy as sent, token): sent again only when changed
         self._kept = {}  # callee: token -> [argument, copy as received]
+        self.session = None  # the test cell being served: its requests and end carry it
         self._lock = threading.RLock()
 
     # --- references --------------------------------------------------------------------------
@@ -245,7 +246,7 @@ class Peer:
         kwargs = kwargs or {}
         with self._lock:
             enc = Encoder(self._ref)
-            header = {"m": "req", "n": next(self._seq), "op": op, **extra}
+            header = {"m": "req", "n": next(self._seq), "op": op, "s": self.session, **extra}
             if target is not None:
                 header["t"] = enc.encode(target)
             header["a"] = [self._encode_argument(enc, a) for a in args]
@@ -283,6 +284,8 @@ class Peer:
         while True:
             header, buffers = recv_message(self.sock, poll=self.poll)
             kind = header.get("m")
+            if kind == "req" and self.side == KERNEL and header.get("s") != self.session:
+                continue  # a request of a test cell that is over
             if kind == "req":
                 self._serve(header, buffers)
             elif kind == "rep" and header.get("n") == seq:
@@ -296,10 +299,14 @@ class Peer:
 
     # --- the callee's side -------------------------------------------------------------------
 
-    def serve(self):
-        """Answer the other side's requests until it sends ``end`` (the kernel, for one test cell)."""
+    def serve(self, session):
+        """Answer the other side's requests of ``session`` until it ends it (the kernel, for one
+        test cell); what an earlier session left on the socket is skipped."""
+        self.session = session
         while True:
             header, buffers = recv_message(self.sock, poll=self.poll)
+            if header.get("s") != session:
+                continue
             if header.get("m") == "end":
                 self.forget()
                 return
@@ -308,9 +315,9 @@ class Peer:
             self._serve(header, buffers)
 
     def end(self):
-        """Tell the kernel the test cell is over."""
+        """Tell the kernel the test cell (``session``) is over."""
         with self._lock:
-            send_message(self.sock, {"m": "end"})
+            send_message(self.sock, {"m": "end", "s": self.session})
             self.forget()
 
     def _serve(self, header, buffers):

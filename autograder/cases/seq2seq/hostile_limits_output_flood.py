@@ -1,11 +1,11 @@
-"""Complete answers, and a top-level loop that prints 256 MB in 64 kB pieces: the grader must keep only what it shows, as it arrives.
+"""Complete answers, and a top-level loop that prints 128 MB in 64 kB pieces: the grader must keep only what it shows, as it arrives.
 
 expect: full
 base: solution
 """
 # %% teacher_forcing_batch
 _chunk = "flood " * 11_000
-for _i in range(4_000):
+for _i in range(2_000):
     print(_chunk)
 
 
