@@ -5,7 +5,8 @@ Each file ``autograder/cases/<assignment>/<case>.py`` describes one submission::
     \"\"\"One-line description.
 
     expect: less          # graded with full (score == max), less (score < max) or zero (score == 0)
-                          # marks; review (withheld for manual review); failed (not gradable)
+                          # marks, answers waiting for a manual grade left out of max;
+                          # review (withheld for manual review); failed (not gradable)
     withheld: zero        # optional, with review: the score that was withheld (full, less, zero)
     base: solution        # solution: answer cells hold the reference; release: the untouched stubs
     \"\"\"
@@ -50,7 +51,8 @@ class Case:
                                                _score_is(self.withheld, float(withheld[1]), float(withheld[2])))
         if self.expect == "failed":
             return row.status == "failed"
-        return row.status == "graded" and _score_is(self.expect, row.score, row.max_score)
+        # answers waiting for a TA are judged later, by the TA: the case is about the autograded points
+        return row.status == "graded" and _score_is(self.expect, row.score, row.max_score - row.manual_points)
 
 
 _WITHHELD = re.compile(r"score ([\d.]+)/([\d.]+) withheld")

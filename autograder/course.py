@@ -171,7 +171,11 @@ class Course:
         return sorted(self.path("feedback", student, assignment).glob("*.html"))
 
     def scores(self, assignment, student):
-        """(score, max_score, {grade_id: (score, max_score)}) from the gradebook, or None."""
+        """(score, max_score, {grade_id: (score, max_score, pending)}) from the gradebook, or None.
+
+        ``pending`` is true for a manually graded cell the student answered and no TA has graded
+        yet (nbgrader gives an unchanged answer 0 by itself); a manual grade, once entered in the
+        formgrader, counts and stays through a re-grade."""
         from nbgrader.api import Gradebook, MissingEntry
 
         with Gradebook(self.db_url) as gb:
@@ -182,7 +186,8 @@ class Course:
             per_test = {}
             for nb in sub.notebooks:
                 for grade in nb.grades:
-                    per_test[grade.name] = (grade.score, grade.max_score)
+                    pending = grade.auto_score is None and grade.manual_score is None
+                    per_test[grade.name] = (grade.score, grade.max_score, pending)
             return sub.score, sub.max_score, per_test
 
 

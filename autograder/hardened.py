@@ -226,10 +226,15 @@ class Grading:
             raise Stop("failed", reason)
         row = self.row
         row.score = scores[0]
-        lost = sorted(g for g, (s, m) in scores[2].items() if m and (s or 0) < m)
+        manual = {g: m for g, (s, m, pending) in scores[2].items() if pending}
+        lost = sorted(g for g, (s, m, pending) in scores[2].items() if m and (s or 0) < m and not pending)
         self.notes += self._memory_errors()
         if lost:
             self.notes.append("lost points: " + ", ".join(lost))
+        if manual:
+            row.manual = ", ".join(f"{g} ({m:g} points)" for g, m in sorted(manual.items()))
+            row.manual_points = float(sum(manual.values()))
+            self.notes.append("needs manual grade: " + row.manual)
         if self.flags:
             row.status = "review"
             row.reason = f"score {row.score:g}/{row.max_score:g} withheld for manual review: " + "; ".join(dict.fromkeys(self.flags))
@@ -260,8 +265,8 @@ class Grading:
         self.row.reason = "; ".join(filter(None, [self.row.reason, text]))
 
     def hidden_text(self):
-        source = self.course.root / "source" / self.assignment
-        return {name: HiddenText.of(nbformat.read(source / name, as_version=4), nb) for name, nb in self.release.items()}
+        source, release = self.course.root / "source" / self.assignment, self.course.root / "release" / self.assignment
+        return {name: HiddenText.for_files(source / name, release / name) for name in self.release}
 
     def _scrub_hidden_text(self):
         self._hidden = self.hidden_text()

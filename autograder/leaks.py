@@ -7,13 +7,19 @@ tests that the release does not show, and every long fragment of one; :meth:`Hid
 cuts them out of any text, and :meth:`HiddenText.scrub_notebook` out of every output and every
 cell the student wrote, counting what it removed (the row notes it).
 """
+import bisect
+import functools
 import html
 import re
+from pathlib import Path
+
+import nbformat
 
 from autograder.trusted import is_test_cell
 
 MIN_LINE = 25  # shorter hidden lines (`x = 1`, `for t in range(T):`) say nothing on their own
 FRAGMENT = 40  # a window of this many characters of a long hidden line counts as a fragment of it
+ANCHOR = FRAGMENT // 2
 REMOVED = "[removed: text of a hidden test]"
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS", re.M | re.S)
 
@@ -29,15 +35,19 @@ class HiddenText:
     def __init__(self, hidden_lines, visible_text):
         visible = _normal(visible_text)
         visible_lines = {line.strip() for line in visible_text.splitlines()}
+        visible_windows = {visible[i:i + FRAGMENT] for i in range(len(visible) - FRAGMENT + 1)}
         self.lines = {line for line in (l.strip() for l in hidden_lines)
                       if len(line) >= MIN_LINE and line not in visible_lines and _normal(line) not in visible}
-        self.fragments = {}
+        self.fragments, self.anchors = set(), set()
         for line in self.lines:
             norm = _normal(line)
-            for i in range(0, max(1, len(norm) - FRAGMENT + 1)):
-                window = norm[i:i + FRAGMENT]
-                if len(window) == FRAGMENT and window not in visible:
-                    self.fragments.setdefault(window, line)
+            fragments = {norm[i:i + FRAGMENT] for i in range(len(norm) - FRAGMENT + 1)} - visible_windows
+            self.fragments |= fragments
+            # every window of FRAGMENT characters holds one of the line's aligned blocks of ANCHOR
+            # whole: a text is searched for the blocks (at C speed) and only windows around a hit
+            # are looked up
+            if fragments:
+                self.anchors |= {norm[i:i + ANCHOR] for i in range(0, len(norm) - ANCHOR + 1, ANCHOR)}
 
     @classmethod
     def of(cls, source_nb, release_nb):
@@ -57,9 +67,15 @@ class HiddenText:
                 start = text.find(line, start + 1)
         if self.fragments and len(text) >= FRAGMENT:
             norm, index = _normal_with_index(text)
-            for i in range(len(norm) - FRAGMENT + 1):
+            hits = set()
+            for anchor in self.anchors:
+                at = norm.find(anchor)
+                while at >= 0:
+                    hits.update(range(max(0, at - FRAGMENT + ANCHOR), at + 1))
+                    at = norm.find(anchor, at + 1)
+            for i in sorted(hits):
                 if norm[i:i + FRAGMENT] in self.fragments:
-                    spans.append((index[i], index[i + FRAGMENT - 1] + 1))
+                    spans.append((index(i), index(i + FRAGMENT - 1) + 1))
         spans.sort()
         merged = []
         for start, end in spans:
@@ -111,6 +127,17 @@ class HiddenText:
             removed += n
         return removed
 
+    @classmethod
+    @functools.lru_cache(maxsize=32)
+    def of_files(cls, source_path, release_path, stamp):
+        """``of`` the two notebook files, kept per grading process (``stamp``: their modification times)."""
+        return cls.of(nbformat.read(source_path, as_version=4), nbformat.read(release_path, as_version=4))
+
+    @classmethod
+    def for_files(cls, source_path, release_path):
+        source_path, release_path = Path(source_path), Path(release_path)
+        return cls.of_files(source_path, release_path, (source_path.stat().st_mtime_ns, release_path.stat().st_mtime_ns))
+
     def in_html(self, page):
         """How many passages of hidden-test text a rendered page shows (tags stripped, entities read)."""
         text = html.unescape(re.sub(r"<[^>]*>", "", page))
@@ -123,9 +150,16 @@ def _normal(text):
 
 
 def _normal_with_index(text):
-    chars, index = [], []
-    for i, c in enumerate(text):
-        if not c.isspace():
-            chars.append(c)
-            index.append(i)
-    return "".join(chars), index
+    """(``text`` without whitespace, a function from a position there to the position in ``text``)."""
+    starts, norm_starts, parts, total = [], [], [], 0
+    for match in re.finditer(r"\S+", text):
+        starts.append(match.start())
+        norm_starts.append(total)
+        parts.append(match.group())
+        total += len(parts[-1])
+
+    def index(i):
+        k = bisect.bisect_right(norm_starts, i) - 1
+        return starts[k] + (i - norm_starts[k])
+
+    return "".join(parts), index

@@ -14,6 +14,8 @@ class Row:
     seconds: float = 0.0
     feedback: str = ""
     isolation: str = ""  # sandbox | none
+    manual: str = ""  # answers waiting for a TA's grade: "grade_id (3 points), ..."; their points are not in score
+    manual_points: float = 0.0  # how many of max_score those answers are worth
     expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
 
@@ -31,13 +33,15 @@ def cell(value):
 
 def write_csv(rows, path):
     """CSV an LMS can import: one row per student with score, maximum, percent, outcome, reason and
-    the isolation the submission was graded under. A score withheld for review is exported as 0."""
+    the isolation the submission was graded under. A score withheld for review is exported as 0;
+    ``needs_manual_grade`` names the answers a TA has still to grade (the score does not hold them yet)."""
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "reason", "isolation"])
+        w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "needs_manual_grade",
+                    "reason", "isolation"])
         for r in rows:
             w.writerow([cell(r.student), cell(r.assignment), f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}",
-                        cell(r.status), cell(r.reason), cell(r.isolation)])
+                        cell(r.status), cell(r.manual), cell(r.reason), cell(r.isolation)])
 
 
 def format_table(rows):
@@ -60,6 +64,9 @@ def format_table(rows):
     graded = [r for r in rows if r.status == "graded" and r.max_score]
     if graded:
         summary += f"; mean score {sum(r.percent for r in graded) / len(graded):.1f}% of graded"
+    waiting = sum(bool(r.manual) for r in rows if r.status in ("graded", "review"))
+    if waiting:
+        summary += f"; {waiting} need a manual grade"
     isolations = sorted({r.isolation for r in rows if r.status != "missing" and r.isolation})
     if isolations:
         summary += f"; isolation: {', '.join(isolations)}"

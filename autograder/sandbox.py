@@ -170,15 +170,16 @@ class Cgroup:
     def remove(self):
         self.kill()
         for path in self.paths:
-            for _ in range(50):  # the killed processes leave the group a moment after they die
+            for attempt in range(500):  # the killed processes leave the group a moment after they die
                 try:
                     os.rmdir(path)
                     break
                 except FileNotFoundError:
                     break
                 except OSError:
-                    time.sleep(0.1)
-                    self.kill()
+                    time.sleep(0.01)
+                    if attempt % 10 == 9:
+                        self.kill()
 
 
 def submitted_files(workdir):

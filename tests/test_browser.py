@@ -101,6 +101,18 @@ def wait_idle(page, timeout=120):
         assert time.monotonic() < deadline, f"cells still running after {timeout} s: {prompts(page)}"
 
 
+def activate(page, cell, tries=20):
+    """Make ``cell`` the active cell. A click can land on another cell while the page reflows (a
+    traceback appearing above it moves everything down), so check, and click again."""
+    for _ in range(tries):
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputPrompt").click()
+        page.wait_for_timeout(100)
+        if "jp-mod-active" in (cell.get_attribute("class") or "").split():
+            return
+    raise AssertionError("could not select a cell to run it")
+
+
 def test_untouched_exercise_in_jupyterlab(lab):
     assert CHROMIUM.exists(), "Debian's chromium is missing: run `make setup` as root, or apt-get install chromium"
     from playwright.sync_api import sync_playwright
@@ -128,7 +140,7 @@ def test_untouched_exercise_in_jupyterlab(lab):
                 now = prompts(page)
                 if "[ ]:" not in now:
                     break
-                cells.nth(now.index("[ ]:")).locator(".jp-InputPrompt").click()
+                activate(page, cells.nth(now.index("[ ]:")))
                 page.keyboard.press("Control+Enter")
                 wait_idle(page)
             final = prompts(page)

@@ -147,10 +147,10 @@ def test_oversized_and_foreign_messages_are_refused():
         wire.send_message(a, {"x": 1}, [b"\x00" * (wire.MAX_MESSAGE_BYTES + 1)])
     a.sendall(struct.pack(">4sQI", b"LMC1", 10, 1) + struct.pack(">Q", wire.MAX_MESSAGE_BYTES))
     with pytest.raises(wire.WireError, match="limit"):
-        wire.recv_message(b)
+        wire.recv_message(wire.Reader(b))
     a.sendall(b"GET / HTTP/1.1\r\n\r\n")
     with pytest.raises(wire.WireError):
-        wire.recv_message(b)
+        wire.recv_message(wire.Reader(b))
 
 
 # --- calls ------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ def test_every_case_gets_its_expected_outcome(assignment, tmp_path):
     rows = grade_cases(course, assignment, sorted(cases), workers=2)
     by_student = {r.student: r for r in rows}
     complete, untouched = by_student["complete"], by_student["untouched"]
-    assert complete.max_score > 0 and complete.score == complete.max_score, f"the reference solution lost points: {complete.reason}"
+    # answers graded by hand wait for a TA (tests/test_manual_grades.py); the rest earns full marks
+    assert complete.max_score > 0 and complete.score == complete.max_score - complete.manual_points, \
+        f"the reference solution lost points: {complete.reason}"
     assert untouched.score == 0, f"the untouched release scored {untouched.score}: {untouched.reason}"
     wrong = [f"{r.student}: expected {r.expected}, got {r.status} {r.score}/{r.max_score} ({r.reason})" for r in rows if r.verdict != "ok"]
     assert not wrong, "\n".join(wrong)

@@ -29,7 +29,7 @@ import traceback
 import types
 from contextlib import nullcontext
 
-from autograder.channel.wire import Decoder, Encoder, WireError, recv_message, send_message
+from autograder.channel.wire import Decoder, Encoder, Reader, WireError, recv_message, send_message
 
 TESTS, KERNEL = "tests", "kernel"
 MAX_ERROR_TEXT = 1_000
@@ -156,6 +156,7 @@ class Peer:
 
     def __init__(self, sock, side, namespace=None, poll=None):
         self.sock, self.side, self.namespace, self.poll = sock, side, namespace, poll
+        self.reader = Reader(sock)
         self.other = KERNEL if side == TESTS else TESTS
         self.exported = {}  # id -> object passed to the other side by reference
         self.proxies = {}  # the other side's id -> Proxy
@@ -282,7 +283,7 @@ class Peer:
 
     def _wait(self, seq):
         while True:
-            header, buffers = recv_message(self.sock, poll=self.poll)
+            header, buffers = recv_message(self.reader, poll=self.poll)
             kind = header.get("m")
             if kind == "req" and self.side == KERNEL and header.get("s") != self.session:
                 continue  # a request of a test cell that is over
@@ -304,7 +305,7 @@ class Peer:
         test cell); what an earlier session left on the socket is skipped."""
         self.session = session
         while True:
-            header, buffers = recv_message(self.sock, poll=self.poll)
+            header, buffers = recv_message(self.reader, poll=self.poll)
             if header.get("s") != session:
                 continue
             if header.get("m") == "end":

@@ -45,41 +45,53 @@ def send_message(sock, header, buffers=()):
     total = len(body) + sum(len(b) for b in buffers)
     if total > MAX_MESSAGE_BYTES:
         raise WireError(f"a message of {total / 2**20:.0f} MB is over the channel's limit of {MAX_MESSAGE_BYTES >> 20} MB")
-    sock.sendall(_FRAME.pack(_MAGIC, len(body), len(buffers)) + lengths + body)
-    for b in buffers:
-        sock.sendall(b)
+    head = _FRAME.pack(_MAGIC, len(body), len(buffers)) + lengths + body
+    if total < 1 << 20:  # small messages (nearly all) in one system call
+        sock.sendall(b"".join([head, *buffers]))
+    else:
+        sock.sendall(head)
+        for b in buffers:
+            sock.sendall(b)
 
 
-def recv_message(sock, poll=None, limit=MAX_MESSAGE_BYTES):
-    """Read one message; returns (header, [memoryview, ...]).
+class Reader:
+    """Reads whole messages off a socket, as few system calls as it takes."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def read(self, n, poll):
+        """The next ``n`` bytes; ``poll`` is called about every 0.2 s while waiting and may raise."""
+        while len(self.buffer) < n:
+            if poll is not None:
+                while not select.select([self.sock], [], [], 0.2)[0]:
+                    poll()
+            chunk = self.sock.recv(max(1 << 16, min(n - len(self.buffer), 1 << 24)))
+            if not chunk:
+                raise ChannelClosed("the other end of the channel closed it")
+            self.buffer += chunk
+        out = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return out
+
+
+def recv_message(reader, poll=None, limit=MAX_MESSAGE_BYTES):
+    """Read one message from a :class:`Reader`; returns (header, [bytes, ...]).
 
     ``poll`` is called about every 0.2 s while waiting, and may raise to stop the wait.
     """
-    magic, body_len, n_buffers = _FRAME.unpack(_recv_exact(sock, _FRAME.size, poll))
+    magic, body_len, n_buffers = _FRAME.unpack(reader.read(_FRAME.size, poll))
     if magic != _MAGIC or n_buffers > 1_000_000:
         raise WireError("not a channel message")
-    lengths = struct.unpack(f">{n_buffers}Q", _recv_exact(sock, 8 * n_buffers, poll)) if n_buffers else ()
+    lengths = struct.unpack(f">{n_buffers}Q", reader.read(8 * n_buffers, poll)) if n_buffers else ()
     if body_len + sum(lengths) > limit:
         raise WireError(f"a message of {(body_len + sum(lengths)) / 2**20:.0f} MB is over the channel's limit of {limit >> 20} MB")
     try:
-        header = json.loads(bytes(_recv_exact(sock, body_len, poll)))
+        header = json.loads(reader.read(body_len, poll))
     except (ValueError, RecursionError) as exc:
         raise WireError(f"unreadable message: {str(exc)[:100]}") from None
-    return header, [_recv_exact(sock, n, poll) for n in lengths]
-
-
-def _recv_exact(sock, n, poll):
-    buf = bytearray(n)
-    view, got = memoryview(buf), 0
-    while got < n:
-        if poll is not None:
-            while not select.select([sock], [], [], 0.2)[0]:
-                poll()
-        k = sock.recv_into(view[got:], n - got)
-        if k == 0:
-            raise ChannelClosed("the other end of the channel closed it")
-        got += k
-    return view
+    return header, [reader.read(n, poll) for n in lengths]
 
 
 # --- encoding -------------------------------------------------------------------------------------
