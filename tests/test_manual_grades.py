@@ -19,7 +19,7 @@ ASSIGNMENT, CELL = "lstm_gru", "explain_distance_figure"
 
 def manual_grade(course, student):
     with Gradebook(course.db_url) as gb:
-        return gb.find_grade(CELL, ASSIGNMENT + ".ipynb", ASSIGNMENT, student)
+        return gb.find_grade(CELL, ASSIGNMENT, ASSIGNMENT, student)
 
 
 def test_manual_answer_waits_for_a_ta_then_counts(tmp_path):
@@ -43,7 +43,7 @@ def test_manual_answer_waits_for_a_ta_then_counts(tmp_path):
     assert exported["untouched"]["needs_manual_grade"] == ""
 
     with Gradebook(course.db_url) as gb:  # what the formgrader does when a TA enters 2 of 3 points
-        grade = gb.find_grade(CELL, ASSIGNMENT + ".ipynb", ASSIGNMENT, "complete")
+        grade = gb.find_grade(CELL, ASSIGNMENT, ASSIGNMENT, "complete")
         grade.manual_score = 2
         gb.db.commit()
     regraded = grade_one(course.root, ASSIGNMENT, "complete", db_url=course.db_url)
