@@ -7,6 +7,7 @@ tests that the release does not show, and every long fragment of one; :meth:`Hid
 cuts them out of any text, and :meth:`HiddenText.scrub_notebook` out of every output and every
 cell the student wrote, counting what it removed (the row notes it).
 """
+import ast
 import bisect
 import functools
 import html
@@ -51,10 +52,12 @@ class HiddenText:
 
     @classmethod
     def of(cls, source_nb, release_nb):
-        hidden = [line for cell in source_nb.cells if is_test_cell(cell)
-                  for region in _HIDDEN.findall(cell.source) for line in region.splitlines()]
+        tests = [cell.source for cell in source_nb.cells if is_test_cell(cell)]
+        hidden = [line for source in tests for region in _HIDDEN.findall(source) for line in region.splitlines()]
         answers = [cell.source for cell in source_nb.cells if _meta(cell).get("solution")]
-        visible = "\n".join([cell.source for cell in release_nb.cells] + answers)
+        # a failing test's message is written for the student: it is feedback, not a leak
+        messages = [text for source in tests for text in failure_messages(source)]
+        visible = "\n".join([cell.source for cell in release_nb.cells] + answers + messages)
         return cls(hidden, visible)
 
     def find(self, text):
@@ -142,6 +145,25 @@ class HiddenText:
         """How many passages of hidden-test text a rendered page shows (tags stripped, entities read)."""
         text = html.unescape(re.sub(r"<[^>]*>", "", page))
         return len(self.find(text))
+
+
+def failure_messages(source):
+    """The literal text of the messages a test cell's failures show: an ``assert``'s message, the
+    arguments of a raised exception, and ``msg=``/``err_msg=`` of NumPy's and torch's checks (for
+    an f-string, its literal parts). Nothing when the cell does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert) and node.msg is not None:
+            found.append(node.msg)
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            found += node.exc.args
+        elif isinstance(node, ast.Call):
+            found += [k.value for k in node.keywords if k.arg in ("msg", "err_msg")]
+    return [c.value for expr in found for c in ast.walk(expr) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
 
 
 def _normal(text):

@@ -63,3 +63,23 @@ def test_in_html_reads_through_tags_and_entities():
     page = '<span class="n">assert</span> f(12345) == 24690, &quot;the secret twelve-thousand check&quot;'
     assert h.in_html(page) == 1
     assert h.in_html("<p>all clear</p>") == 0
+
+
+def test_a_failing_tests_own_message_reaches_the_student():
+    """The message a hidden test fails with is written for the student; the code around it is not."""
+    source = new_notebook(cells=[_test_cell(
+        '### BEGIN HIDDEN TESTS\n'
+        'out = f(secret_input_of_the_hidden_test)\n'
+        'assert out == 24690, "f must double every element of its input, including the last one"\n'
+        'np.testing.assert_allclose(out, 7, err_msg="the doubled values drift from the exact result")\n'
+        'if out != 3:\n'
+        '    raise AssertionError(f"f returned {out}: each call must give a new list, not the old one")\n'
+        '### END HIDDEN TESTS\n')])
+    h = HiddenText.of(source, RELEASE)
+    shown = ("AssertionError: f must double every element of its input, including the last one\n"
+             "Mismatch: the doubled values drift from the exact result\n"
+             "AssertionError: f returned 5: each call must give a new list, not the old one")
+    assert h.scrub(shown) == (shown, 0), "a test's failure message was cut from the feedback"
+    leak = 'assert out == 24690, "f must double every element of its input, including the last one"'
+    assert h.scrub(leak)[1] == 1, "the assert statement itself is hidden-test text"
+    assert h.scrub("out = f(secret_input_of_the_hidden_test)")[1] == 1
