@@ -1,6 +1,7 @@
 """Grading throughput: the hardened path at 1 and 2 workers against plain ``nbgrader autograde``.
 
     python benchmarks/bench_grading.py [--n 200] [--workers 1,2] [--rounds 4] [--dir DIR] [--no-plain] [--keep]
+                                       [--no-old] [--today REF]
 
 Generates N submissions of the ``ngram`` assignment from its example cases (autograder/cases/ngram):
 a fixed mix of correct ones (complete, alt_loops), wrong ones (the mistake cases) and broken ones
@@ -12,6 +13,8 @@ grader grades a quarter of the submissions in turn, then the next quarter, ...):
   tamper scan, sandboxed autograde with the tests in the grader's process, feedback HTML, journal);
 * old, for each worker count: the same with the tests in the student's kernel
   (``tests_in_kernel``), the path before the process boundary;
+* today (``--today REF``): the grader of an earlier commit, on this checkout's solutions and support
+  package (the same tests), in its own process;
 * plain: per round, a plain nbgrader course directory (``source`` linked to solutions/, the repository's
   nbgrader_config.py), ``nbgrader generate_assignment ngram`` (not timed), then
   ``nbgrader autograde ngram`` (timed, the whole command: one process, serial, no sandbox, no
@@ -87,6 +90,68 @@ def run_hardened(course, chunk, workers, isolation, tests_in_kernel=False):
     return seconds, {r.student: (r.status, r.score) for r in rows}
 
 
+# The grader of an earlier commit ("today" before a change), run in its own process from a git
+# worktree of that commit that holds this checkout's solutions/ and lmcourse/, so that both graders
+# run the same tests on the same support package. Set-up is one call, each round another; only
+# grade_class is timed.
+TODAY_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+import nbformat
+sys.path.insert(0, sys.argv[1])
+from autograder.course import Course
+from autograder.hardened import grade_class
+root, mode, arg = Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+if mode == "setup":
+    course = Course(root)
+    course.generate("ngram")
+    for folder in sorted(Path(arg).iterdir()):
+        course.submit(folder.name, "ngram", {p.name: nbformat.read(p, as_version=4) for p in folder.glob("*.ipynb")})
+else:
+    course = Course(root)
+    chunk = json.loads(arg)
+    start = time.perf_counter()
+    rows = grade_class(root, "ngram", chunk, workers=int(sys.argv[5]), db_url=course.db_url, regrade=True, progress=False)
+    print(json.dumps([time.perf_counter() - start, {r.student: [r.status, r.score] for r in rows}]))
+"""
+
+
+def today_course(workdir, ref, students, notebooks):
+    """A worktree of ``ref`` with this checkout's solutions/ and lmcourse/, and a course directory
+    graded by it holding every submission (set-up, not timed); returns (worktree, course root)."""
+    import nbformat
+
+    tree = workdir / "today-tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True, capture_output=True)
+    for name in ("solutions", "lmcourse"):
+        shutil.rmtree(tree / name)
+        shutil.copytree(ROOT / name, tree / name)
+    subs = workdir / "today-submissions"
+    for student, case in students.items():
+        (subs / student).mkdir(parents=True)
+        for name, nb in notebooks[case].items():
+            nbformat.write(nb, subs / student / name)
+    root = workdir / "today-course"
+    subprocess.run([sys.executable, "-c", TODAY_SCRIPT, str(tree), str(root), "setup", str(subs)], check=True, env=today_env(tree))
+    return tree, root
+
+
+def today_env(tree):
+    # the earlier grader's kernels inherit its environment: this makes them import the worktree's
+    # lmcourse (the venv's editable install points at this checkout, which its sandbox does not show)
+    return dict(os.environ, PYTHONPATH=str(tree))
+
+
+def run_today(tree, root, chunk, workers):
+    """Grade ``chunk`` with the earlier commit's grader; returns (seconds, {student: (status, score)})."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", TODAY_SCRIPT, str(tree), str(root), "grade", json.dumps(chunk), str(workers)],
+                          capture_output=True, text=True, check=True, env=today_env(tree))
+    seconds, rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    return seconds, {st: tuple(v) for st, v in rows.items()}
+
+
 def plain_env():
     env = dict(os.environ, LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")  # as the hardened path sets for kernels
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # nbgrader runs alembic
@@ -156,6 +221,8 @@ def main(argv=None):
     parser.add_argument("--dir", help="work directory (default: a new temporary one)")
     parser.add_argument("--no-plain", action="store_true", help="skip plain nbgrader autograde")
     parser.add_argument("--no-old", action="store_true", help="skip the hardened path with the tests in the kernel (before the process boundary)")
+    parser.add_argument("--today", metavar="REF",
+                        help="also time the grader of git commit REF (the grader before a change) on the same tests")
     parser.add_argument("--no-plain-feedback", action="store_true",
                         help="skip timing plain nbgrader generate_feedback (the hardened path always writes feedback)")
     parser.add_argument("--unisolated", action="store_true", help="hardened path without the sandbox (not the benchmark's setting)")
@@ -189,8 +256,9 @@ def main(argv=None):
         courses = {w: hardened_course(workdir, students, notebooks, w, isolation) for w in worker_counts}
         if not args.no_old:
             courses.update({-w: hardened_course(workdir / "old", students, notebooks, w, isolation) for w in worker_counts})
+        today = today_course(workdir, args.today, students, notebooks) if args.today else None
         graders = ([f"h{w}" for w in worker_counts] + ([] if args.no_old else [f"k{w}" for w in worker_counts])
-                   + ([] if args.no_plain else ["plain"]))
+                   + ([f"t{w}" for w in worker_counts] if today else []) + ([] if args.no_plain else ["plain"]))
         seconds = {g: 0.0 for g in graders + ["feedback"]}
         outcomes = {g: {} for g in graders}
         for r, chunk in enumerate(chunks):
@@ -199,6 +267,8 @@ def main(argv=None):
                 if g == "plain":
                     sec, fb_sec, out = run_plain(plain_root, chunk, feedback=not args.no_plain_feedback)
                     seconds["feedback"] += fb_sec or 0.0
+                elif g.startswith("t"):
+                    sec, out = run_today(*today, chunk, int(g[1:]))
                 else:
                     w = int(g[1:])
                     in_kernel = g.startswith("k")
@@ -213,6 +283,9 @@ def main(argv=None):
         if not args.no_old:
             for w in worker_counts:
                 results.append((f"old: tests in kernel, {w} worker{'s' if w > 1 else ''}", w, seconds[f"k{w}"], outcomes[f"k{w}"]))
+        if today:
+            for w in worker_counts:
+                results.append((f"today ({args.today[:10]}), {w} worker{'s' if w > 1 else ''}", w, seconds[f"t{w}"], outcomes[f"t{w}"]))
         if not args.no_plain:
             results.append(("plain nbgrader autograde", 1, seconds["plain"], outcomes["plain"]))
             if not args.no_plain_feedback:
@@ -238,6 +311,11 @@ def main(argv=None):
                 ratio = hardened[w] / old_seconds
                 print(f"hardened {w} worker{'s' if w > 1 else ''}, tests in the grader vs in the kernel, time per submission: "
                       f"{ratio:.2f}x (target <= 1.0: {'met' if ratio <= 1.0 else 'NOT met'})")
+        for label, w, today_seconds, _ in results:
+            if label.startswith("today") and w in hardened:
+                ratio = hardened[w] / today_seconds
+                print(f"hardened {w} worker{'s' if w > 1 else ''} vs the grader of {args.today[:10]}, time per submission: "
+                      f"{ratio:.2f}x (target <= 1.0: {'met' if ratio <= 1.0 else 'NOT met'})")
         for label, _, plain_seconds, _ in results:
             if label.startswith("plain"):
                 for w, s in sorted(hardened.items()):
@@ -253,6 +331,8 @@ def main(argv=None):
         else:
             print(f"every grader gave all {args.n} submissions the same score")
     finally:
+        if (workdir / "today-tree").exists():
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(workdir / "today-tree")], capture_output=True)
         if not args.keep and not args.dir:
             shutil.rmtree(workdir, ignore_errors=True)
         elif args.keep:

@@ -7,6 +7,8 @@ that are decided before any code would run (missing, empty, not a notebook).
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -460,3 +462,21 @@ def test_journal_completes_a_killed_run_and_regrades_only_changed_submissions(ti
     rows = hardened.grade_class(tiny, "tiny", students, workers=1, progress=False, regrade=True)
     assert {r.student: r.status for r in rows}["ann"] == "failed", "regrade grades everyone again"
     assert len(rows) == len(students)
+
+
+@pytest.mark.skipif(not sandbox.available()[0], reason="bubblewrap cannot run here")
+def test_a_sandboxed_kernel_reuses_the_graders_matplotlib_font_list(tmp_path):
+    """Every kernel that plots would rebuild matplotlib's font list (a fresh /tmp each time); the
+    list built once by the grader is shown read-only instead."""
+    (tmp_path / "sock").mkdir()
+    (tmp_path / "sock" / "kernel.json").write_text("{}")
+    (tmp_path / "startup.py").write_text("")
+    (tmp_path / "work").mkdir()
+    code = ("import logging; logging.basicConfig(level=logging.INFO); import matplotlib.font_manager as fm; "
+            "print(len(fm.fontManager.ttflist))")
+    args = sandbox.wrap_command([sys.executable, "-c", code], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py")
+    run = subprocess.run(args, capture_output=True, text=True, timeout=120,
+                         env={"PATH": os.environ["PATH"], "HOME": "/tmp", "MPLCONFIGDIR": "/tmp"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert int(run.stdout.split()[-1]) > 0, "matplotlib found no font"
+    assert "generated new fontManager" not in run.stderr, "the kernel rebuilt matplotlib's font list"
