@@ -6,10 +6,14 @@ independent references, and the translation task of ``lmcourse.translation``.
 ``attn_mask``); ``teacher_forcing_batch`` with a hand-written shift; ``greedy_decode`` with
 hand-built models whose greedy outputs are known in advance (a Markov chain over tokens, a
 counting model that would go on after ``</s>``, a ``Seq2Seq`` whose output layer is set by hand).
-The model cell of the notebook (``Seq2Seq``, ``sequence_loss``) is checked for what the
-assignment relies on: padding never changes a sentence's encoding, logits or attention, teacher
-forcing equals stepping the decoder by hand, and the loss equals the mean negative log-likelihood
-over the real target tokens.
+``Seq2Seq`` is checked for what the assignment relies on: padding never changes a sentence's
+encoding, logits or attention, its encoder states are torch.nn.GRU's equations written out,
+teacher forcing equals stepping the decoder by hand, and the loss equals the mean negative
+log-likelihood over the real target tokens. ``beam_search`` is compared with exhaustive search
+over every hypothesis of a small random model (a beam as wide as the whole tree is exact), with
+greedy decoding at beam 1 and with the notebook's hand-built tables; ``corpus_bleu`` with nltk's
+``corpus_bleu`` (no smoothing), with sacrebleu when it is installed, and with hand-computed
+corpora.
 """
 import json
 import math
@@ -33,13 +37,13 @@ PAD, BOS, EOS = tr.PAD_ID, tr.BOS_ID, tr.EOS_ID
 
 @pytest.fixture(scope="module")
 def ref():
-    """The answer cells, plus the notebook's locked cells that define the model (not run by load_solution)."""
+    """The answer cells, plus the notebook's locked helper cells (not run by load_solution)."""
     ns = dict(load_solution("seq2seq"))
     nb = json.loads(solution_path("seq2seq").read_text(encoding="utf-8"))
     for cell in nb["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") in ("model", "decode_helpers"):
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") in ("model_helpers", "decode_helpers", "beam_helpers"):
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            exec(compile(source, "<seq2seq.ipynb:model>", "exec"), ns)
+            exec(compile(source, "<seq2seq.ipynb:helpers>", "exec"), ns)
     return ns
 
 
@@ -283,6 +287,163 @@ def test_without_attention_the_context_is_the_summary(ref):
         # changing the encoder states but not the summary changes nothing
         logits2, _, _ = model.decode_step(torch.tensor([BOS, BOS]), hidden, (keys * 0 + 7.0, mask, summary))
         assert torch.allclose(logits, logits2)
+
+
+# --- beam search ---------------------------------------------------------------------------------
+
+class RandomMarkov:
+    """A random model whose next-token distribution depends on the step and the token read: every
+    hypothesis's log-probability can be computed by hand, so beam search can be compared with
+    exhaustive search."""
+
+    def __init__(self, seed, V=5, steps=6):
+        g = torch.Generator().manual_seed(seed)
+        self.table = 1.5 * torch.randn(steps, V, V, generator=g, dtype=torch.float64)   # [t, prev, next]
+        self.V = V
+
+    def encode(self, src, src_lengths):
+        return None, torch.zeros(src.shape[0], dtype=torch.long)
+
+    def decode_step(self, prev, hidden, memory):
+        return self.table[hidden, prev], hidden + 1, None
+
+    def logprob(self, tokens):
+        logp, prev = 0.0, BOS
+        for t, v in enumerate(tokens):
+            logp += float(torch.log_softmax(self.table[t, prev], dim=0)[v])
+            prev = v
+        return logp
+
+
+def exhaustive(model, max_len, alpha):
+    """The best hypothesis over every token sequence: finished at its first </s> or cut at max_len."""
+    import itertools
+    best, best_key = None, -math.inf
+    for L in range(1, max_len + 1):
+        for seq in itertools.product(range(model.V), repeat=L):
+            if EOS in seq[:-1] or (seq[-1] != EOS and L < max_len):
+                continue
+            s = model.logprob(list(seq))
+            key = s / L ** alpha if alpha > 0 else s
+            if key > best_key:
+                best, best_key = list(seq), key
+    return best
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("alpha", [0.0, 0.7, 1.0])
+def test_a_beam_as_wide_as_the_tree_is_exhaustive_search(ref, seed, alpha):
+    model = RandomMarkov(seed)
+    src = torch.tensor([[4, EOS]])
+    got = ref["beam_search"](model, src, torch.tensor([2]), 5 ** 4, 4, BOS, EOS, length_alpha=alpha)
+    assert got[0].tolist() == exhaustive(model, 4, alpha)
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_beam_one_is_greedy_and_wider_beams_score_at_least_as_well_here(ref, seed):
+    model = RandomMarkov(seed)
+    src = torch.tensor([[4, EOS], [5, EOS]])
+    greedy = ref["greedy_decode"](model, src, torch.tensor([2, 2]), 6, BOS, EOS)
+    beam1 = ref["beam_search"](model, src, torch.tensor([2, 2]), 1, 6, BOS, EOS)
+    for row, b in zip(greedy.tolist(), beam1):
+        row = row[:row.index(EOS) + 1] if EOS in row else row
+        assert b.tolist() == row
+    best = exhaustive(model, 5, 0.0)
+    wide = ref["beam_search"](model, src[:1], torch.tensor([2]), 64, 5, BOS, EOS)[0].tolist()
+    assert model.logprob(wide) >= model.logprob(best) - 1e-12
+
+
+def test_beam_search_on_the_notebooks_hand_built_tables(ref):
+    TableModel, A, B = ref["TableModel"], ref["TOK_A"], ref["TOK_B"]
+    src, lens = torch.tensor([[5, EOS]]), torch.tensor([2])
+    model = TableModel({(): {A: 0.6, B: 0.38}, (A,): {EOS: 0.4, A: 0.3, B: 0.28}, (B,): {EOS: 0.9, A: 0.05, B: 0.04}})
+    assert ref["beam_search"](model, src, lens, 1, 5, BOS, EOS)[0].tolist() == [A, EOS]
+    assert ref["beam_search"](model, src, lens, 2, 5, BOS, EOS)[0].tolist() == [B, EOS]
+    # log-probabilities by hand: A </s> = ln 0.5 + ln 0.8, B B B </s> = ln 0.45 + 3 ln 0.9
+    table = {(): {A: 0.5, B: 0.45}, (A,): {EOS: 0.8, A: 0.12, B: 0.06}, (B,): {B: 0.9, EOS: 0.05, A: 0.03},
+             (B, B): {B: 0.9, EOS: 0.05}, (B, B, B): {EOS: 0.9}}
+    model = TableModel(table)
+    short, long = math.log(0.5) + math.log(0.8), math.log(0.45) + 3 * math.log(0.9)
+    assert abs(ref["sequence_logprob"](model, [A, EOS]) - short) < 1e-12
+    for alpha in (0.0, 0.1, 0.23, 0.5, 1.0, 2.0):
+        want = [A, EOS] if short / 2 ** alpha > long / 4 ** alpha else [B, B, B, EOS]
+        assert ref["beam_search"](model, src, lens, 2, 6, BOS, EOS, length_alpha=alpha)[0].tolist() == want
+    # a model that goes on after </s>: the finished hypothesis is returned as it was
+    model = TableModel({(): {A: 0.7, B: 0.25}, (A,): {EOS: 0.6, B: 0.3}, (B,): {B: 0.9}, (B, B): {EOS: 0.9}},
+                       after_end={A: 0.99})
+    assert ref["beam_search"](model, src, lens, 2, 6, BOS, EOS)[0].tolist() == [A, EOS]
+
+
+def test_beam_search_promises(ref):
+    model = ref["TinyDecoder"](seed=3, eos_bias=1.0)
+    for training in (True, False):
+        model.train(training)
+        model.calls.clear()
+        src, lens = torch.tensor([[4, 5, EOS], [6, EOS, PAD]]), torch.tensor([3, 2])
+        saved = (src.clone(), lens.clone())
+        out = ref["beam_search"](model, src, lens, 3, 7, BOS, EOS)
+        assert isinstance(out, list) and len(out) == 2
+        assert all(o.dtype == torch.long and o.dim() == 1 and not o.requires_grad for o in out)
+        assert model.training == training and model.calls and not any(g for g, _ in model.calls)
+        assert torch.equal(src, saved[0]) and torch.equal(lens, saved[1])
+
+
+# --- BLEU ----------------------------------------------------------------------------------------
+
+def random_corpus(rng, size, vocab):
+    refs = [[rng.choice(vocab) for _ in range(rng.randint(7, 14))] for _ in range(size)]
+    hyps = []
+    for r in refs:
+        h = list(r)
+        for _ in range(rng.randint(0, 3)):
+            j = rng.randrange(len(h))
+            op = rng.random()
+            if op < 0.4:
+                h[j] = rng.choice(vocab)
+            elif op < 0.7:
+                del h[j]
+            else:
+                h.insert(j, rng.choice(vocab))
+        hyps.append(h)
+    return hyps, refs
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("max_n", [1, 2, 4])
+def test_corpus_bleu_equals_nltk(ref, seed, max_n):
+    import random
+    import warnings
+    from nltk.translate.bleu_score import corpus_bleu
+    hyps, refs = random_corpus(random.Random(seed), 5 + 7 * seed, list("abcdefg"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = 100 * corpus_bleu([[r] for r in refs], hyps, weights=(1 / max_n,) * max_n)
+    assert abs(ref["corpus_bleu"](hyps, refs, max_n=max_n) - want) < 1e-9
+
+
+def test_corpus_bleu_equals_sacrebleu(ref):
+    sacrebleu = pytest.importorskip("sacrebleu")
+    import random
+    for seed in range(5):
+        hyps, refs = random_corpus(random.Random(100 + seed), 30, list("abcdefgh"))
+        want = sacrebleu.corpus_bleu([" ".join(h) for h in hyps], [[" ".join(r) for r in refs]],
+                                     tokenize="none", force=True, smooth_method="none").score
+        assert abs(ref["corpus_bleu"](hyps, refs) - want) < 1e-6
+
+
+def test_corpus_bleu_by_hand(ref):
+    bleu = ref["corpus_bleu"]
+    # the notebook's corpus: p1 = 4/5, p2 = 2/3, c = 5, r = 6
+    got = bleu([["a", "a", "b"], ["c", "d"]], [["a", "b", "c", "d"], ["c", "d"]], max_n=2)
+    assert abs(got - 100 * math.exp(-0.2) * math.sqrt(8 / 15)) < 1e-12
+    assert bleu([["x", "y", "z", "w"]] * 3, [["x", "y", "z", "w"]] * 3) == pytest.approx(100.0, abs=1e-12)
+    assert bleu([["the"] * 4], [["the", "cat"]], max_n=1) == pytest.approx(25.0)          # clipped to 1 of 4
+    assert bleu([["a", "b", "c"]], [["c", "b", "a"]], max_n=2) == 0.0                      # no bigram in common
+    hyps, refs = [["a", "b"], ["c", "d", "e", "f"]], [["a", "b", "x"], ["c", "d", "e", "f"]]
+    saved = [list(h) for h in hyps], [list(r) for r in refs]
+    assert bleu(hyps, refs, max_n=2) == pytest.approx(100 * math.exp(1 - 7 / 6))          # pooled: c = 6 < r = 7
+    assert (hyps, refs) == saved
+    assert isinstance(bleu(hyps, refs), float)
 
 
 # --- the translation task ------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A realistic partial submission: attention right, teacher forcing and decoding each slightly wrong.
 
 teacher_forcing_batch shifts the targets right but puts PAD_ID instead of <s> in front;
-greedy_decode pads finished rows with </s> instead of PAD_ID.
+greedy_decode pads finished rows with </s> instead of PAD_ID; corpus_bleu takes the brevity penalty
+sentence by sentence (the product of per-sentence penalties) instead of from the corpus's lengths.
 
 expect: less
 base: solution
@@ -28,3 +29,19 @@ def greedy_decode(model, src, src_lengths, max_len, bos_id, eos_id):
                 break
             prev = token
         return torch.stack(out, dim=1)
+
+# %% corpus_bleu
+def corpus_bleu(hypotheses, references, max_n=4):
+    matches, totals = [0] * max_n, [0] * max_n
+    bp = 1.0
+    for hyp, ref in zip(hypotheses, references):
+        if len(hyp) <= len(ref) and hyp:
+            bp *= math.exp(1 - len(ref) / len(hyp))                        # mistake: per sentence
+        for n in range(1, max_n + 1):
+            h = Counter(tuple(hyp[j:j + n]) for j in range(len(hyp) - n + 1))
+            r = Counter(tuple(ref[j:j + n]) for j in range(len(ref) - n + 1))
+            matches[n - 1] += sum(min(k, r[g]) for g, k in h.items())
+            totals[n - 1] += sum(h.values())
+    if min(matches) == 0:
+        return 0.0
+    return 100.0 * bp * math.exp(sum(math.log(m / t) for m, t in zip(matches, totals)) / max_n)

@@ -3,7 +3,8 @@
 The dot_attention cell starts with a leftover debugging line at the top level that raises
 NameError before the def runs, so dot_attention is never defined (and the model, which calls it,
 fails too); greedy_decode raises an IndexError inside (it concatenates the (N,) token vectors
-along a second axis they do not have).
+along a second axis they do not have); beam_search raises a TypeError (it calls decode_step without
+the memory).
 
 expect: less
 base: solution
@@ -33,3 +34,13 @@ def greedy_decode(model, src, src_lengths, max_len, bos_id, eos_id):
             if done.all():
                 break
         return torch.cat(out, dim=1)                                 # (N,) tensors have no axis 1
+
+# %% beam_search
+def beam_search(model, src, src_lengths, beam_size, max_len, bos_id, eos_id, length_alpha=0.0):
+    results = []
+    with torch.no_grad():
+        for i in range(src.shape[0]):
+            memory, hidden = model.encode(src[i:i + 1], src_lengths[i:i + 1])
+            logits, hidden, _ = model.decode_step(torch.tensor([bos_id]), hidden)   # forgot memory
+            results.append(logits.argmax(dim=-1))
+    return results
