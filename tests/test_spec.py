@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHECKER = REPO.parent / "shared" / "tools" / "check_spec.py"
 PENDING = {  # graded name -> the issue that builds it
-    "beam_search": 17, "corpus_bleu": 17, "RNNLM": 17, "train_epoch": 17, "generate": 17,
+    "beam_search": 17, "corpus_bleu": 17,
 }
 NOT_DEFINED = re.compile(r"^\w+: (\w+)\(.*\) is not defined in solutions/", re.M)
 
