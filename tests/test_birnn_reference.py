@@ -172,3 +172,64 @@ def test_unknown_cell_is_rejected(ref):
     params = (np.zeros((2, 2)), np.zeros((2, 2)), np.zeros(2))
     with pytest.raises(ValueError):
         ref["masked_forward"](x, lengths, params, cell="transformer")
+
+
+# ------------------------------------------------------------------------------ the PyTorch tagger
+def test_tagger_matches_each_sentence_run_alone_in_both_directions(ref):
+    """The logits of every real character equal those of an nn.LSTM run, in each direction, on that
+    sentence alone (no padding at all), with the tagger's own weights."""
+    torch.manual_seed(0)
+    V, E, H = 12, 5, 4
+    model = ref["Tagger"](V, emb_size=E, hidden_size=H, num_layers=1, bidirectional=True)
+    ids = torch.randint(2, V, (4, 8))
+    lengths = torch.tensor([8, 3, 5, 1])
+    ids[torch.arange(8)[None, :] >= lengths[:, None]] = 0
+    with torch.no_grad():
+        logits = model(ids, lengths)
+        fwd = torch.nn.LSTM(E, H, batch_first=True)
+        bwd = torch.nn.LSTM(E, H, batch_first=True)
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(fwd, name + "_l0").copy_(getattr(model.lstm, name + "_l0"))
+            getattr(bwd, name + "_l0").copy_(getattr(model.lstm, name + "_l0_reverse"))
+        for i, L in enumerate(lengths.tolist()):
+            x = model.embed(ids[i:i + 1, :L])
+            h_f = fwd(x)[0]
+            h_b = torch.flip(bwd(torch.flip(x, dims=[1]))[0], dims=[1])
+            want = model.out(torch.cat([h_f, h_b], dim=2))[0]
+            assert torch.allclose(logits[i, :L], want, atol=1e-6)
+    assert logits.shape == (4, 8, 2)
+
+
+@pytest.mark.parametrize("layers,bi", [(1, True), (2, True), (1, False), (2, False)])
+def test_tagger_parameter_count_and_padding(ref, layers, bi):
+    torch.manual_seed(1)
+    V, E, H = 10, 3, 5
+    model = ref["Tagger"](V, emb_size=E, hidden_size=H, num_layers=layers, bidirectional=bi)
+    dirs = 2 if bi else 1
+    lstm = sum(dirs * (4 * H * ((E if l == 0 else dirs * H) + H) + 8 * H) for l in range(layers))
+    assert sum(p.numel() for p in model.parameters()) == V * E + lstm + dirs * H * 2 + 2
+    ids = torch.randint(2, V, (3, 6))
+    lengths = torch.tensor([6, 2, 4])
+    real = torch.arange(6)[None, :] < lengths[:, None]
+    junk = ids.clone()
+    junk[~real] = 7
+    with torch.no_grad():
+        a = model(ids, lengths)
+        b = model(torch.cat([junk, torch.full((3, 3), 0)], dim=1), lengths)
+    assert b.shape == (3, 9, 2)
+    assert torch.allclose(a[real], b[:, :6][real], atol=1e-6)
+
+
+def test_masked_cross_entropy_by_hand(ref):
+    logits = torch.tensor([[[0.0, 0.0], [2.0, 0.0], [9.0, -9.0]],
+                           [[1.0, 3.0], [5.0, 5.0], [-7.0, 7.0]]], requires_grad=True)
+    labels = torch.tensor([[1, 0, 1], [1, 0, 0]])
+    lengths = torch.tensor([2, 1])
+    loss = ref["masked_cross_entropy"](logits, labels, lengths)
+    # -log softmax: [0,0]->1: ln 2; [2,0]->0: ln(1 + e^-2); [1,3]->1: ln(1 + e^-2)
+    want = (np.log(2) + 2 * np.log1p(np.exp(-2))) / 3
+    assert loss.dim() == 0 and float(loss) == pytest.approx(want, abs=1e-6)
+    loss.backward()
+    assert torch.all(logits.grad[0, 2] == 0) and torch.all(logits.grad[1, 1:] == 0)
+    p = torch.softmax(logits.detach()[0, 0], -1)
+    assert torch.allclose(logits.grad[0, 0], (p - torch.tensor([0.0, 1.0])) / 3)

@@ -208,3 +208,173 @@ def test_training_learns_a_repetitive_stream(sol):
                        progress=False)
     after = sol["evaluate"](model, ids, 2, 10)
     assert info["steps"] == 100 and before > 1.5 and after < 0.1
+
+
+# ------------------------------------------------------------------------------ RNNLM
+def hand_wired(V, cell, E, H, layers, tied):
+    """embedding -> torch.nn recurrent layer -> linear, built here (the reference of RNNLM)."""
+    class Ref(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(V, E)
+            self.rnn = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](
+                E, H, num_layers=layers, batch_first=True)
+            self.out = torch.nn.Linear(H, V)
+            if tied:
+                self.out.weight = self.embed.weight
+
+        def forward(self, x, state=None):
+            h, state = self.rnn(self.embed(x), state)
+            return self.out(h), state
+    return Ref()
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("layers,E,H,tied", [(1, 4, 7, False), (2, 5, 3, False), (2, 6, 6, True)])
+def test_rnnlm_matches_hand_wired_torch(sol, cell, layers, E, H, tied):
+    V = 11
+    torch.manual_seed(0)
+    model = sol["RNNLM"](V, cell=cell, emb_size=E, hidden_size=H, num_layers=layers, dropout=0.3, tie_weights=tied)
+    ref = hand_wired(V, cell, E, H, layers, tied)
+    ref.embed.weight.data.copy_(model.embed.weight.data)
+    ref.rnn.load_state_dict(model.rnn.state_dict())
+    ref.out.load_state_dict(model.out.state_dict())
+    model.eval()
+    x = torch.randint(0, V, (3, 6))
+    with torch.no_grad():
+        got, got_state = model(x)
+        want, want_state = ref(x)
+    assert torch.allclose(got, want, atol=1e-6)
+    for a, b in zip(got_state if isinstance(got_state, tuple) else (got_state,),
+                    want_state if isinstance(want_state, tuple) else (want_state,)):
+        assert torch.allclose(a, b, atol=1e-6)
+    G = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+    rnn = sum(G * H * ((E if l == 0 else H) + H) + 2 * G * H for l in range(layers))
+    assert lm.count_parameters(model) == V * E + rnn + (0 if tied else H * V) + V
+    if tied:
+        assert model.out.weight is model.embed.weight
+        assert model.out.weight.data_ptr() == model.embed.weight.data_ptr()
+
+
+def test_rnnlm_elman_by_hand(sol):
+    """One-layer tanh RNN LM against h_t = tanh(x_t U^T + h_{t-1} W^T + b), logits = h_t V^T + c, in NumPy."""
+    torch.manual_seed(3)
+    model = sol["RNNLM"](6, cell="rnn", emb_size=3, hidden_size=4).double().eval()
+    x = torch.tensor([[1, 5, 0, 2]])
+    with torch.no_grad():
+        logits, h_last = model(x)
+    emb = model.embed.weight.detach().numpy()
+    U, W = model.rnn.weight_ih_l0.detach().numpy(), model.rnn.weight_hh_l0.detach().numpy()
+    b = (model.rnn.bias_ih_l0 + model.rnn.bias_hh_l0).detach().numpy()
+    Vo, c = model.out.weight.detach().numpy(), model.out.bias.detach().numpy()
+    h = np.zeros(4)
+    for t, i in enumerate(x[0].tolist()):
+        h = np.tanh(emb[i] @ U.T + h @ W.T + b)
+        assert np.allclose(logits[0, t].numpy(), h @ Vo.T + c, atol=1e-12)
+    assert np.allclose(h_last[0, 0].numpy(), h, atol=1e-12)
+
+
+def test_rnnlm_dropout_and_errors(sol):
+    torch.manual_seed(1)
+    model = sol["RNNLM"](9, cell="lstm", emb_size=4, hidden_size=5, num_layers=2, dropout=0.5)
+    x = torch.randint(0, 9, (2, 5))
+    model.train()
+    assert not torch.allclose(model(x)[0], model(x)[0])
+    model.eval()
+    assert torch.equal(model(x)[0], model(x)[0])
+    with pytest.raises(ValueError):
+        sol["RNNLM"](9, cell="transformer")
+    with pytest.raises(ValueError):
+        sol["RNNLM"](9, emb_size=4, hidden_size=5, tie_weights=True)
+
+
+# ------------------------------------------------------------------------------ train_epoch
+def manual_truncated_bptt(model, ids, lr, B, S, max_norm):
+    """SGD by hand: per window, loss of the carried detached state, global-norm clipping, p -= lr * g."""
+    ids = torch.as_tensor(np.asarray(ids), dtype=torch.long)
+    R = (len(ids) - 1) // B
+    x, y = ids[:B * R].view(B, R), ids[1:B * R + 1].view(B, R)
+    params = list(model.parameters())
+    state, total, count = None, 0.0, 0
+    for s in range(0, R, S):
+        if state is not None:
+            state = tuple(t.detach() for t in state) if isinstance(state, tuple) else state.detach()
+        logits, state = model(x[:, s:s + S], state)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[:, s:s + S].reshape(-1))
+        grads = torch.autograd.grad(loss, params)
+        norm = torch.sqrt(sum((g.double() ** 2).sum() for g in grads))
+        scale = min(1.0, max_norm / (float(norm) + 1e-6))
+        with torch.no_grad():
+            for p, g in zip(params, grads):
+                p -= lr * scale * g
+        total += loss.item() * y[:, s:s + S].numel()
+        count += y[:, s:s + S].numel()
+    return total / count
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_train_epoch_matches_manual_truncated_bptt(sol, cell):
+    import copy
+    torch.manual_seed(2)
+    model = sol["RNNLM"](7, cell=cell, emb_size=5, hidden_size=6, num_layers=2).double()
+    twin = copy.deepcopy(model)
+    ids = np.random.default_rng(5).integers(0, 7, size=93)        # windows of 6, 6, 6, 5 columns
+    got = sol["train_epoch"](model, ids, torch.optim.SGD(model.parameters(), lr=0.3), 4, 6, max_norm=0.5)
+    want = manual_truncated_bptt(twin, ids, 0.3, 4, 6, 0.5)
+    assert isinstance(got, float) and got == pytest.approx(want, abs=1e-9)
+    for a, b in zip(model.parameters(), twin.parameters()):
+        assert torch.allclose(a, b, atol=1e-9)
+    assert model.training
+
+
+def test_train_epoch_clips_before_the_step(sol):
+    class Recorder:
+        def __init__(self, model, inner):
+            self.model, self.inner, self.norms = model, inner, []
+
+        def zero_grad(self, *a, **k):
+            self.inner.zero_grad(*a, **k)
+
+        def step(self):
+            self.norms.append(float(torch.sqrt(sum((p.grad ** 2).sum() for p in self.model.parameters()))))
+            self.inner.step()
+
+    torch.manual_seed(0)
+    model = sol["RNNLM"](7, cell="lstm", emb_size=4, hidden_size=8)
+    rec = Recorder(model, torch.optim.SGD(model.parameters(), lr=0.5))
+    sol["train_epoch"](model, np.arange(93) % 7, rec, 4, 6, max_norm=0.05)
+    assert len(rec.norms) == 4 and max(rec.norms) <= 0.05 * 1.0001 and min(rec.norms) > 0.049
+
+
+# ------------------------------------------------------------------------------ generate
+class Cyclic(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.table = torch.nn.Parameter(torch.tensor([[-1.0, 2.0, 0.0], [0.0, -1.0, 2.0], [2.0, 0.0, -1.0]]))
+        self.calls = []
+
+    def forward(self, x, state=None):
+        self.calls.append((torch.is_grad_enabled(), self.training))
+        return self.table[x], state
+
+
+def test_generate_greedy_distribution_and_generator(sol):
+    gen = sol["generate"]
+    m = Cyclic()
+    prime = [2, 0]
+    out = gen(m, prime, 7, temperature=1e-3)
+    assert out == [2, 0, 1, 2, 0, 1, 2, 0, 1] and prime == [2, 0] and out is not prime
+    assert all(type(v) is int for v in out)
+    assert m.training and not any(g or t for g, t in m.calls)
+    for temp in (1.0, 2.0, 0.7):
+        seq = gen(m, [0], 6000, temperature=temp, generator=torch.Generator().manual_seed(1))
+        counts = np.zeros((3, 3))
+        for a, b in zip(seq[:-1], seq[1:]):
+            counts[a, b] += 1
+        want = torch.softmax(m.table.detach().double() / temp, -1).numpy()
+        assert np.abs(counts / counts.sum(1, keepdims=True) - want).max() < 0.03
+    a = gen(m, [1], 30, generator=torch.Generator().manual_seed(5))
+    assert a == gen(m, [1], 30, generator=torch.Generator().manual_seed(5))
+    m.eval()
+    gen(m, (0,), 3)
+    assert not m.training

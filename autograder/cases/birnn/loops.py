@@ -3,7 +3,9 @@
 reverse_padded and mean_pool loop over rows and steps; masked_forward writes the three cells out
 gate by gate and loops over the rows and only their real steps (never touching the padding);
 birnn_forward runs each row's two directions separately on slices; stacked_forward keeps a list of
-layer outputs.
+layer outputs. Tagger runs one torch.nn.LSTM per layer and direction on each sentence alone,
+flipping it for the backward direction (no packing needed); masked_cross_entropy loops over rows; the
+training loop calls model.zero_grad().
 
 expect: full
 base: solution
@@ -80,3 +82,59 @@ def mean_pool(h, lengths):
             pooled[i] += h[i, t]
         pooled[i] /= lengths[i]
     return pooled
+
+# %% tagger_model
+class Tagger(torch.nn.Module):
+    def __init__(self, vocab_size, emb_size=24, hidden_size=48, num_layers=1, bidirectional=True):
+        super().__init__()
+        self.table = torch.nn.Embedding(vocab_size, emb_size)
+        self.layers = torch.nn.ModuleList()              # one LSTM per layer and direction, forward first
+        for l in range(num_layers):
+            size = emb_size if l == 0 else hidden_size * (2 if bidirectional else 1)
+            for _ in range(2 if bidirectional else 1):
+                self.layers.append(torch.nn.LSTM(size, hidden_size, batch_first=True))
+        self.dirs = 2 if bidirectional else 1
+        self.head = torch.nn.Linear(hidden_size * self.dirs, 2)
+
+    def forward(self, ids, lengths):
+        N, T = ids.shape
+        x = self.table(ids)
+        for l in range(len(self.layers) // self.dirs):
+            rows = []
+            for i in range(N):                            # one sentence at a time, without its padding
+                L = int(lengths[i])
+                seq = x[i:i + 1, :L]
+                parts = [self.layers[l * self.dirs](seq)[0]]
+                if self.dirs == 2:
+                    back = self.layers[l * self.dirs + 1](torch.flip(seq, dims=[1]))[0]
+                    parts.append(torch.flip(back, dims=[1]))
+                h = torch.cat(parts, dim=2)
+                rows.append(torch.cat([h, h.new_zeros(1, T - L, h.shape[2])], dim=1))
+            x = torch.cat(rows, dim=0)
+        return self.head(x)
+
+# %% masked_cross_entropy
+def masked_cross_entropy(logits, labels, lengths):
+    total, count = None, 0
+    for i in range(logits.shape[0]):
+        L = int(lengths[i])
+        logp = torch.log_softmax(logits[i, :L], dim=-1)
+        picked = -logp.gather(1, labels[i, :L].unsqueeze(1)).sum()
+        total = picked if total is None else total + picked
+        count += L
+    return total / count
+
+# %% tagger_train
+def train_tagger(model, steps, seed=0, name="tagger"):
+    rng = np.random.default_rng(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    model.train()
+    start = time.perf_counter()
+    for step in range(steps):
+        batch = [train_examples[i] for i in rng.integers(0, len(train_examples), size=BATCH)]
+        ids, labels, lengths = to_tensors(batch, device)
+        model.zero_grad()
+        loss = masked_cross_entropy(model(ids, lengths), labels, lengths)
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - start
