@@ -192,8 +192,11 @@ def matplotlib_font_list():
     if not _FONTS:
         folder = Path(tempfile.mkdtemp(prefix="lmcourse-mpl-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True, timeout=120,
-                       env={"PATH": os.environ.get("PATH", ""), "MPLCONFIGDIR": str(folder), "HOME": str(folder)})
+        try:
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True, timeout=120,
+                           env={"PATH": os.environ.get("PATH", ""), "MPLCONFIGDIR": str(folder), "HOME": str(folder)})
+        except (OSError, subprocess.SubprocessError):
+            pass  # no list: each kernel builds its own, as without this
         _FONTS.append(next(iter(sorted(folder.glob("fontlist-v*.json"))), None))
     return _FONTS[0]
 
