@@ -16,6 +16,8 @@ import asyncio
 import base64
 import binascii
 import concurrent.futures
+import queue
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -144,11 +146,11 @@ class BoundaryExecute(Execute):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
         self.plan = None if self.tests_in_kernel else GradingPlan.from_source(self._source_notebook(resources))
         self.runner = None
-        self._tests_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lmcourse-tests")
+        self._tests_thread = TestsThread()
         try:
             return super().preprocess(nb, resources, km)
         finally:
-            self._tests_thread.shutdown(wait=False)
+            self._tests_thread.shutdown()
 
     def _source_notebook(self, resources):
         """The instructor's notebook (with the hidden tests) that this submission answers."""
@@ -264,6 +266,35 @@ class BoundaryExecute(Execute):
 
     def _update_display_id(self, display_id, msg):
         """Display updates could rewrite another cell's output (a test's): ignored."""
+
+
+class TestsThread:
+    """Runs the test cells one after another on a daemon thread (an executor for ``run_in_executor``).
+
+    Daemon, unlike a ``ThreadPoolExecutor``'s worker, which the interpreter joins at exit: a test
+    still waiting when its time ran out must never keep the grading process from ending.
+    """
+
+    def __init__(self):
+        self._jobs = queue.SimpleQueue()
+        threading.Thread(target=self._work, name="lmcourse-tests", daemon=True).start()
+
+    def submit(self, fn, *args):
+        future = concurrent.futures.Future()
+        self._jobs.put((future, fn, args))
+        return future
+
+    def shutdown(self):
+        self._jobs.put(None)
+
+    def _work(self):
+        while (job := self._jobs.get()) is not None:
+            future, fn, args = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args))
+                except BaseException as exc:  # noqa: B902 (handed to the awaiting cell, as an executor does)
+                    future.set_exception(exc)
 
 
 def _plain_text(outputs):

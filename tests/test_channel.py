@@ -10,6 +10,8 @@ import random
 import socket
 import struct
 import threading
+import time
+import types
 
 import numpy as np
 import pytest
@@ -26,9 +28,10 @@ def kernel():
     namespace = {}
 
     def serve():
+        served = Peer(theirs, KERNEL, namespace=namespace)  # one peer, as the kernel keeps (see channel.kernel)
         try:
             while True:
-                Peer(theirs, KERNEL, namespace=namespace).serve(None)
+                served.serve(None)
         except wire.ChannelClosed:
             pass
 
@@ -403,6 +406,41 @@ def test_the_tests_objects_are_read_only_and_opaque(kernel):
         call("describe")(holder)
     with pytest.raises(AttributeError):
         call("frame_of")(holder.__init__)
+
+
+def test_the_next_cells_request_read_with_this_cells_end_is_served(monkeypatch):
+    """The end of one cell and the first request of the next can arrive in one read: the kernel's
+    end (channel.kernel.serve, one call per test cell) must keep what it read past the end."""
+    import IPython
+
+    from autograder.channel import kernel as kernel_end
+
+    ours, theirs = socket.socketpair()
+    monkeypatch.setenv(kernel_end.ENV_VAR, str(theirs.detach()))
+    monkeypatch.setattr(kernel_end, "_PEER", [])
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(user_ns={"f": lambda: "answered"}))
+    tests = Peer(ours, TESTS)
+    tests.session = "cell-1"
+    tests.end()
+    wire.send_message(ours, {"m": "req", "n": 1, "op": "call", "s": "cell-2", "t": {"T": "ref", "o": "kernel", "g": "f"}, "a": []})
+    kernel_end.serve("cell-1")  # reads the end, and the request behind it, in one recv
+    thread = threading.Thread(target=kernel_end.serve, args=("cell-2",), daemon=True)
+    thread.start()
+    header, _ = wire.recv_message(wire.Reader(ours), poll=_give_up_after(5))
+    assert header.get("ok") == "answered", "the request that came with the previous cell's end was lost"
+    tests.session = "cell-2"
+    tests.end()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def _give_up_after(seconds):
+    deadline = time.monotonic() + seconds
+
+    def poll():
+        if time.monotonic() > deadline:
+            raise TimeoutError("no answer: the kernel's side lost the request")
+    return poll
 
 
 def test_what_an_earlier_cell_left_on_the_socket_is_skipped():

@@ -11,7 +11,9 @@ import socket
 from autograder.channel.peer import KERNEL, Peer
 
 ENV_VAR = "LMCOURSE_CHANNEL_FD"
-_SOCKET = []
+# one peer for the kernel's life: its reader may hold bytes of the next cell's messages, read with
+# the end of this one, which a new reader would never see
+_PEER = []
 
 
 def serve_code(session):
@@ -21,8 +23,8 @@ def serve_code(session):
 
 def serve(session):
     """Answer requests on the names of the notebook until the tests end the cell ``session``."""
-    if not _SOCKET:
-        _SOCKET.append(socket.socket(fileno=int(os.environ[ENV_VAR])))
-    from IPython import get_ipython
+    if not _PEER:
+        from IPython import get_ipython
 
-    Peer(_SOCKET[0], KERNEL, namespace=get_ipython().user_ns).serve(session)
+        _PEER.append(Peer(socket.socket(fileno=int(os.environ[ENV_VAR])), KERNEL, namespace=get_ipython().user_ns))
+    _PEER[0].serve(session)
