@@ -16,6 +16,7 @@ import asyncio
 import base64
 import binascii
 import concurrent.futures
+import os
 import queue
 import threading
 import time
@@ -31,6 +32,7 @@ from nbformat.v4 import output_from_msg
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
+from autograder.channel.affinity import current_cpu
 from autograder.channel.kernel import serve_code
 from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
@@ -144,7 +146,7 @@ class BoundaryExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
-        self.plan = None if self.tests_in_kernel else GradingPlan.from_source(self._source_notebook(resources))
+        self.plan = None if self.tests_in_kernel else _plan_of(self._source_path(resources))
         self.runner = None
         self._tests_thread = TestsThread()
         try:
@@ -152,12 +154,11 @@ class BoundaryExecute(Execute):
         finally:
             self._tests_thread.shutdown()
 
-    def _source_notebook(self, resources):
+    def _source_path(self, resources):
         """The instructor's notebook (with the hidden tests) that this submission answers."""
         info = (resources or {}).get("nbgrader", {})
         course = self.config.CourseDirectory
-        path = Path(course.root) / course.source_directory / info["assignment"] / f"{info['notebook']}.ipynb"
-        return nbformat.read(path, as_version=4)
+        return Path(course.root) / course.source_directory / info["assignment"] / f"{info['notebook']}.ipynb"
 
     def preprocess_cell(self, cell, resources, index):
         self._check_assign_resources(resources)
@@ -197,12 +198,12 @@ class BoundaryExecute(Execute):
     async def _alongside_kernel(self, index, role):
         """Run ``role`` in the tests' process while the kernel serves it; (verdict, kernel's text)."""
         runner, original = self._trusted(), self.nb.cells[index]
-        session = uuid.uuid4().hex
-        serve_cell = nbformat.v4.new_code_cell(serve_code(session))
+        session, cpu = uuid.uuid4().hex, current_cpu()  # both ends of the cell on one CPU: see channel.affinity
+        serve_cell = nbformat.v4.new_code_cell(serve_code(session, cpu))
         serving = asyncio.ensure_future(NotebookClient.async_execute_cell(self, serve_cell, index, store_history=False))
         limit = (self.timeout or 300) + 10
         deadline = time.monotonic() + limit
-        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline, session)
+        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline, session, cpu)
         try:
             verdict = await asyncio.wait_for(asyncio.shield(tests), timeout=limit + 10)
         except asyncio.TimeoutError:
@@ -266,6 +267,20 @@ class BoundaryExecute(Execute):
 
     def _update_display_id(self, display_id, msg):
         """Display updates could rewrite another cell's output (a test's): ignored."""
+
+
+_PLANS = {}  # (path, size, mtime) -> GradingPlan: a grading process reads each source notebook once
+
+
+def _plan_of(path):
+    """The grading plan of the source notebook at ``path`` (read again whenever the file changes)."""
+    info = os.stat(path)
+    key = (str(path), info.st_size, info.st_mtime_ns)
+    if key not in _PLANS:
+        if len(_PLANS) >= 16:  # notebooks edited while a long-lived process grades
+            _PLANS.clear()
+        _PLANS[key] = GradingPlan.from_source(nbformat.read(path, as_version=4))
+    return _PLANS[key]
 
 
 class TestsThread:

@@ -38,9 +38,13 @@ from autograder.leaks import HiddenText
 from autograder.report import Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
                                    valid_student_id)
+from autograder.workers import LocalPool
 
 CANONICAL = "canonical"
 MAX_FEEDBACK_BYTES = 5 * 2**20
+# a grading process that runs past twice the notebook's wall clock plus this is stopped by the
+# class run (the steps around the notebook, feedback and journal, take seconds)
+TASK_MARGIN_SECONDS = 120
 
 
 def _meta(cell):
@@ -357,8 +361,6 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     ``scheduler``: None for a local process pool of ``workers`` (default: all cores), or a Dask
     scheduler address / ``dask.distributed.Client`` for a cluster that shares the course folder.
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     from tqdm.auto import tqdm
 
     root = str(Path(root).resolve())
@@ -392,17 +394,10 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
             if own:
                 client.close()
     elif tasks:
-        import multiprocessing
-        from concurrent.futures.process import BrokenProcessPool
-
-        workers = workers or os.cpu_count() or 1
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for fut in as_completed([pool.submit(_grade_task, t) for t in tasks]):
-                try:
-                    fut.result()
-                except BrokenProcessPool:
-                    pass  # the students it held have no journal entry: recorded as failed below
-                bar.update()
+        wall = wall_seconds or sandbox.LIMITS.wall_seconds
+        pool = LocalPool(workers or os.cpu_count() or 1, deadline=2 * wall + TASK_MARGIN_SECONDS)
+        for i, reason in pool.run(_grade_task, tasks, on_done=bar.update).items():
+            _grader_error(root, assignment, tasks[i]["student"], isolation, reason)
     bar.close()
     rows = []
     for student in students:

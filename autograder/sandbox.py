@@ -111,6 +111,19 @@ def minimal_etc():
     return _ETC[0]
 
 
+CGROUP_PREFIX = "lmcourse-"
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 class Cgroup:
     """Memory and process limits for a whole sandbox (cgroup v2, or v1's memory and pids hierarchies).
 
@@ -123,13 +136,16 @@ class Cgroup:
 
     @classmethod
     def create(cls, limits):
-        name = f"lmcourse-{uuid.uuid4().hex[:12]}"
+        # the grader's pid in the name: a group whose grader is gone (killed before it could remove
+        # it) is removed by the next grader that makes one
+        name = f"{CGROUP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
         memory = str(limits.memory_mb * 2**20)
         if os.path.isfile("/sys/fs/cgroup/cgroup.controllers"):  # v2
             plan = [("/sys/fs/cgroup", {"memory.max": memory, "memory.swap.max": "0", "pids.max": str(limits.processes)})]
         else:
             plan = [("/sys/fs/cgroup/memory", {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}),
                     ("/sys/fs/cgroup/pids", {"pids.max": str(limits.processes)})]
+        cls.remove_orphans([base for base, _ in plan])
         made = []
         for base, settings in plan:
             path = os.path.join(base, name)
@@ -149,6 +165,23 @@ class Cgroup:
             return cls(made)
         cls(made).remove()
         return None
+
+    @classmethod
+    def remove_orphans(cls, bases):
+        """Remove the groups under ``bases`` made by graders that no longer run; returns how many."""
+        orphans = {}
+        for base in bases:
+            try:
+                names = os.listdir(base)
+            except OSError:
+                continue
+            for name in names:
+                owner = name[len(CGROUP_PREFIX):].split("-", 1)[0] if name.startswith(CGROUP_PREFIX) else ""
+                if owner.isdigit() and not _alive(int(owner)):
+                    orphans.setdefault(name, []).append(os.path.join(base, name))
+        for paths in orphans.values():
+            cls(paths).remove()
+        return len(orphans)
 
     def wrap(self, cmd):
         """``cmd`` started inside this cgroup."""
