@@ -151,6 +151,19 @@ def cmd_grade(args):
     return 0
 
 
+def cmd_edition(args):
+    """Build the student edition (lectures, exercises, the support package, pins): a git repository to publish."""
+    from autograder.edition import EditionError, build
+
+    try:
+        files = build(args.out)
+    except EditionError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"student edition: {args.out} ({len(files)} files, one commit; checked: no solution or hidden-test line)")
+    return 0
+
+
 def _roster(path):
     if not path:
         return []
@@ -199,6 +212,10 @@ def build_parser():
     p.add_argument("--roster", help="file with one student id per line: absent students get a 'missing' row")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("edition", help=cmd_edition.__doc__)
+    p.add_argument("out", nargs="?", default=str(REPO / "build" / "student-edition"), help="folder to write (replaced)")
+    p.set_defaults(func=cmd_edition)
     return parser
 
 

@@ -12,7 +12,8 @@ Notebooks import from here instead of copying code from each other:
 - ``lmcourse.plot``: the figures the lectures draw more than once;
 - ``lmcourse.checks``: relative errors and gradient checks;
 - ``lmcourse.device``: CPU or CUDA;
-- ``lmcourse.grading``: whether the notebook is being autograded, and the work budget that follows.
+- ``lmcourse.grading``: whether the notebook is being autograded, the work budget that follows, and
+  ``call_each``, which the hidden tests use to call a function many times.
 
 Submodules are imported lazily so that ``import lmcourse`` stays cheap (no torch, no matplotlib).
 """

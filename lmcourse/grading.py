@@ -1,8 +1,9 @@
-"""Whether a notebook runs under the autograder, and how much work it may do there.
+"""Whether a notebook runs under the autograder, how much work it may do there, and a batched call.
 
 The autograder sets ``LMCOURSE_AUTOGRADING=1`` in the kernel's environment. Notebooks use
 :func:`autograding` to cut long training and evaluation down to a size that grades in seconds;
-graded tests never depend on the cut-down part.
+graded tests never depend on the cut-down part. Hidden tests use :func:`call_each` to call a
+function of the notebook many times (it is a plain loop anywhere but in the grader).
 """
 import os
 
@@ -17,3 +18,26 @@ def autograding():
 def budget(full, autograde):
     """Return ``autograde`` when autograding and ``full`` otherwise (sizes, step counts, limits)."""
     return autograde if autograding() else full
+
+
+def call_each(fn, prefixes, *args, **kwargs):
+    """``[fn(*p, *args, **kwargs) for p in prefixes]``: calls in order, stopping at the first error.
+
+    The hidden tests use it where they call a function many times with the same trailing
+    arguments (a probability for every word of the vocabulary). The grader runs the tests in a
+    process of its own and reaches the notebook's functions across a channel; there this is one
+    round trip instead of one per call, with the shared arguments sent once.
+
+    Args:
+        fn: the function to call.
+        prefixes: iterable of tuples, the leading arguments of each call.
+        *args, **kwargs: the arguments every call ends with.
+
+    Returns:
+        list of the results, one per prefix.
+    """
+    prefixes = [tuple(p) for p in prefixes]
+    many = getattr(type(fn), "_call_each", None)  # the grader's reference to a function of the notebook
+    if many is not None:
+        return many(fn, prefixes, *args, **kwargs)
+    return [fn(*p, *args, **kwargs) for p in prefixes]

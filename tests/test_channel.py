@@ -214,6 +214,55 @@ def test_a_kept_argument_changed_by_the_student_between_calls_is_restored(kernel
     assert data == [1, 2, 3]
 
 
+def test_call_each_is_one_request_for_many_calls_with_the_results_of_a_loop(kernel, monkeypatch):
+    from lmcourse.grading import call_each
+
+    call, ns, peer = kernel
+    seen = []
+
+    def prob(word, context, counts, total):
+        assert type(context) is tuple, "a tuple argument must arrive as a tuple"
+        seen.append(word)
+        counts["calls"] += 1  # changed in place: the change must come back once
+        return (counts[context + (word,)] + 1) / (total + 3)
+
+    ns["prob"] = prob
+    counts = collections.Counter({("a", "b"): 2, ("a", "c"): 1})
+    requests = []
+    original = peer.request
+    monkeypatch.setattr(peer, "request", lambda *a, **k: requests.append(a[0]) or original(*a, **k))
+    got = call_each(call("prob"), [(w, ("a",)) for w in "bcd"], counts, 3)
+    assert requests == ["call"], f"expected one request for three calls, got {requests}"
+    assert got == [3 / 6, 2 / 6, 1 / 6] and seen == ["b", "c", "d"], "results and order must be those of a loop"
+    assert counts["calls"] == 3, "changes made in place to a shared argument must come back"
+
+
+def test_call_each_stops_at_the_first_error(kernel):
+    from lmcourse.grading import call_each
+
+    call, ns, _ = kernel
+    seen = []
+
+    def f(x):
+        seen.append(x)
+        if x == 2:
+            raise ValueError("two is wrong")
+        return x
+
+    ns["f"] = f
+    with pytest.raises(RemoteError, match="two is wrong") as info:
+        call_each(call("f"), [(1,), (2,), (3,)])
+    assert isinstance(info.value, ValueError) and seen == [1, 2], "the calls after the failing one must not run"
+    assert call_each(f, [(1,), (3,)]) == [1, 3], "without the grader it is a plain loop"
+
+
+def test_the_kernel_cannot_ask_the_tests_for_many_calls(kernel):
+    call, ns, _ = kernel
+    ns["batch"] = lambda callback: type(callback)._call_each(callback, [(1,), (2,)])
+    with pytest.raises(RemoteError, match="only the tests ask"):
+        call("batch")(lambda x: x)
+
+
 def test_callbacks_run_on_the_tests_side(kernel):
     call, ns, _ = kernel
 

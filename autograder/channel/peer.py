@@ -80,6 +80,11 @@ class Proxy:
     def __call__(self, *args, **kwargs):
         return self._peer.request("call", self, args, kwargs)
 
+    def _call_each(self, prefixes, *args, **kwargs):
+        """``[self(*p, *args, **kwargs) for p in prefixes]`` in one request (see lmcourse.grading.call_each):
+        the shared arguments are sent once, and results come back as values, never linked to a graph."""
+        return self._peer.request("call", self, args, kwargs, each=[tuple(p) for p in prefixes])
+
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
@@ -242,8 +247,9 @@ class Peer:
 
     # --- the caller's side -------------------------------------------------------------------
 
-    def request(self, op, target=None, args=(), kwargs=None, **extra):
-        """Ask the other side to do ``op`` on ``target``; returns its result or raises its error."""
+    def request(self, op, target=None, args=(), kwargs=None, each=None, **extra):
+        """Ask the other side to do ``op`` on ``target``; returns its result or raises its error.
+        ``each``: a call made once per tuple of leading arguments, the list of results returned."""
         kwargs = kwargs or {}
         with self._lock:
             enc = Encoder(self._ref)
@@ -253,11 +259,13 @@ class Peer:
             header["a"] = [self._encode_argument(enc, a) for a in args]
             if kwargs:
                 header["kw"] = [[k, self._encode_argument(enc, v)] for k, v in kwargs.items()]
+            if each is not None:
+                header["each"] = [enc.encode(p) for p in each]
             grad = _grad_enabled()
             if grad is not None:
                 header["g"] = grad
             inputs = [t for t in enc.tensors if t.requires_grad]
-            if op == "call" and inputs:
+            if op == "call" and inputs and each is None:
                 header["diff"] = True
             send_message(self.sock, header, enc.buffers)
             reply, buffers = self._wait(header["n"])
@@ -354,6 +362,7 @@ class Peer:
         decoded_kw = {k: self._decode_argument(dec, v) for k, v in kw_nodes}
         args = [value for value, _ in decoded]
         kwargs = {k: value for k, (value, _) in decoded_kw.items()}
+        prefixes = self._prefixes(op, header, dec)
         tokens = dict(enumerate(t for _, t in decoded), **{k: t for k, (_, t) in decoded_kw.items()})
         if op == "backward":
             return {"ok": enc.encode(self._backward(header.get("graph"), args))}
@@ -362,7 +371,10 @@ class Peer:
         inputs = [t for t, tag in dec.tensors if tag.get("rg") and t.requires_grad]
         flag = header.get("g")
         with _grad_mode(flag if self.side == TESTS or flag is False else None):
-            result, stop = _perform(op, target, args, kwargs)
+            if prefixes is None:
+                result, stop = _perform(op, target, args, kwargs)
+            else:  # in order, stopping at the first error, as a loop of calls would
+                result, stop = [target(*p, *args, **kwargs) for p in prefixes], False
         if stop:
             return {"stop": True}
         reply = {}
@@ -384,6 +396,18 @@ class Peer:
             self.graphs[graph_id] = (inputs, outputs)
             reply["graph"] = graph_id
         return reply
+
+    def _prefixes(self, op, header, dec):
+        """The leading arguments of each call of a request for many calls, or None for one call."""
+        if "each" not in header:
+            return None
+        nodes = header["each"]
+        if self.side != KERNEL or op != "call" or not isinstance(nodes, list):
+            raise WireError("only the tests ask the kernel for many calls")
+        prefixes = [dec.decode(node) for node in nodes]
+        if not all(type(p) is tuple for p in prefixes):
+            raise WireError("malformed request for many calls")
+        return prefixes
 
     def _changes(self, values, nodes, tokens, buffers, enc):
         """The arguments the call changed in place, written out again for the caller."""
