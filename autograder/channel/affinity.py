@@ -5,7 +5,8 @@ two processes sit on different CPUs each message wakes a sleeping CPU, which on 
 costs more than the call itself (measured on the 2-core CI machine: 280 µs per call across CPUs,
 93 µs on one; ``benchmarks/bench_channel.py``). So for the length of a test cell the grader's
 tests thread and the kernel's serving thread run on the same CPU, and each goes back to its own
-set of CPUs afterwards. Nothing depends on it but speed: the student's code, which may change its
+set of CPUs afterwards. In a pool of grading processes each process has a CPU of its own for
+this (see :mod:`autograder.workers`), so that two test cells never share one while another idles. Nothing depends on it but speed: the student's code, which may change its
 own thread's CPUs, can only slow its own grading.
 """
 import ctypes
@@ -19,8 +20,18 @@ except (OSError, AttributeError):
     _sched_getcpu = None
 
 
-def current_cpu():
-    """The CPU the calling thread runs on now, or None where that cannot be known."""
+_HOME = []  # this process's own CPU, when a pool of grading processes gave each one of its own
+
+
+def set_home_cpu(cpu):
+    """Make ``cpu`` where this process runs its test cells (a pool's workers each get their own)."""
+    _HOME[:] = [cpu]
+
+
+def cell_cpu():
+    """The CPU for the next test cell: this process's own, else the one the calling thread is on."""
+    if _HOME:
+        return _HOME[0]
     cpu = _sched_getcpu() if _sched_getcpu is not None else -1
     return cpu if cpu >= 0 else None
 
