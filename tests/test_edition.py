@@ -28,7 +28,7 @@ def test_the_edition_holds_the_lectures_exercises_support_package_and_pins(built
     for unit in assignments():
         assert (built / "exercises" / unit / f"{unit}.ipynb").is_file(), f"the {unit} exercise is missing"
     for name in ("lmcourse/__init__.py", "lmcourse/data.py", "requirements.txt", "constraints.txt", "environment.yml",
-                 "postBuild", "install.sh", "disable-staff-tools.sh", "pyproject.toml", "README.md"):
+                 "postBuild", "install.sh", "disable_staff_tools.py", "pyproject.toml", "README.md"):
         assert (built / name).is_file(), f"{name} is missing"
     staff_pins = set((REPO / "requirements.txt").read_text().splitlines())
     pins = [line for line in (built / "requirements.txt").read_text().splitlines() if "==" in line]
@@ -112,19 +112,23 @@ def test_the_staff_tools_named_exist_in_the_installed_nbgrader():
 
 
 def test_the_student_environment_switches_off_the_staff_tools(built, tmp_path):
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter"), JUPYTER_PREFER_ENV_PATH="0",
-               LMCOURSE_JUPYTER_LEVEL="user")  # the user's configuration, so this environment's stays as it is
-    subprocess.run(["bash", str(built / "disable-staff-tools.sh"), sys.executable], env=env, check=True, capture_output=True)
+    """The edition's disable_staff_tools.py on a copy of this environment's Jupyter configuration
+    (as install.sh and postBuild run it on the student's): the staff tools are off, the rest on."""
+    import shutil
+
+    folder = tmp_path / "etc-jupyter"
+    shutil.copytree(Path(sys.prefix) / "etc" / "jupyter", folder)
+    subprocess.run([sys.executable, str(built / "disable_staff_tools.py"), str(folder)], check=True, capture_output=True)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder), JUPYTER_PREFER_ENV_PATH="0")
     lab = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"], env=env, capture_output=True, text=True)
     listing = lab.stdout + lab.stderr
     disabled = listing.split("Disabled extensions:")[-1] if "Disabled extensions:" in listing else ""
     for plugin in edition.STAFF_LAB_PLUGINS:
         assert plugin in disabled, f"{plugin} is still on in the student's JupyterLab:\n{listing[-1500:]}"
     assert "@jupyter/nbgrader:assignment-list" not in disabled, "students need the Assignments tab"
-    probe = ("from jupyter_core.paths import jupyter_config_path\n"
-             "from jupyter_server.extension.config import ExtensionConfigManager\n"
-             "import json; print(json.dumps(ExtensionConfigManager(read_config_path=jupyter_config_path()).get_jpserver_extensions()))")
-    seen = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout)
+    from jupyter_server.extension.config import ExtensionConfigManager
+
+    seen = ExtensionConfigManager(read_config_path=[str(folder)]).get_jpserver_extensions()
     for extension in edition.STAFF_SERVER_EXTENSIONS:
         assert seen.get(extension) is False, f"the server still loads {extension}: {seen}"
     assert seen.get("nbgrader.server_extensions.assignment_list") is True, "students need the Assignments tab's server side"
