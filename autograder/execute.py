@@ -32,7 +32,6 @@ from nbformat.v4 import output_from_msg
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
-from autograder.channel.affinity import cell_cpu
 from autograder.channel.kernel import serve_code
 from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
@@ -198,12 +197,12 @@ class BoundaryExecute(Execute):
     async def _alongside_kernel(self, index, role):
         """Run ``role`` in the tests' process while the kernel serves it; (verdict, kernel's text)."""
         runner, original = self._trusted(), self.nb.cells[index]
-        session, cpu = uuid.uuid4().hex, cell_cpu()  # both ends of the cell on one CPU: see channel.affinity
-        serve_cell = nbformat.v4.new_code_cell(serve_code(session, cpu))
+        session = uuid.uuid4().hex
+        serve_cell = nbformat.v4.new_code_cell(serve_code(session))
         serving = asyncio.ensure_future(NotebookClient.async_execute_cell(self, serve_cell, index, store_history=False))
         limit = (self.timeout or 300) + 10
         deadline = time.monotonic() + limit
-        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline, session, cpu)
+        tests = asyncio.get_running_loop().run_in_executor(self._tests_thread, runner.run, role, serving.done, deadline, session)
         try:
             verdict = await asyncio.wait_for(asyncio.shield(tests), timeout=limit + 10)
         except asyncio.TimeoutError:

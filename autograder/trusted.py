@@ -25,7 +25,6 @@ import time
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 
-from autograder.channel.affinity import pinned
 from autograder.channel.peer import TESTS, KernelGlobal, KernelNamespace, Peer, RemoteError
 from autograder.channel.wire import WireError
 
@@ -174,15 +173,14 @@ class TrustedRunner:
         for name in role.names:
             self.ns[name] = KernelGlobal(self.peer, name)
 
-    def run(self, role, abandon, deadline, session=None, cpu=None):
+    def run(self, role, abandon, deadline, session=None):
         """Run a test or fixture cell here; ``abandon()`` is true once the kernel stops serving.
-        ``session``: the kernel serves this cell under that name, and is told when it ends;
-        ``cpu``: the CPU the kernel serves it on, where this thread runs it too."""
+        ``session``: the kernel serves this cell under that name, and is told when it ends."""
         self._abandon = lambda: abandon() or time.monotonic() > deadline
         self.peer.session = session
         out = _CappedText()
         try:
-            with pinned(cpu), redirect_stdout(out), redirect_stderr(out):
+            with redirect_stdout(out), redirect_stderr(out):
                 score = self._execute(role)
             verdict = Verdict(True, score=score)
         except RemoteError as exc:

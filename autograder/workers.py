@@ -11,9 +11,6 @@ runs, so that after a break the pool knows which tasks were running:
 - a task that had not started goes back in the queue;
 - a task running past the deadline has its worker killed by this (parent) process, and fails.
 
-Each worker also takes a CPU of its own for the test cells it runs (see
-:mod:`autograder.channel.affinity`).
-
 Nothing a task does can hold the class run or cost another task its result.
 """
 import json
@@ -33,16 +30,6 @@ NO_START = "grader error: the grading processes could not start"
 
 def overdue(seconds):
     return f"timeout: grading did not finish within {seconds:.0f} s (its grading process was stopped)"
-
-
-def _start_worker(counter, cpus):
-    """Each worker of a pool takes the next CPU of ``cpus`` as its own (for its test cells)."""
-    from autograder.channel.affinity import set_home_cpu
-
-    with counter.get_lock():
-        index = counter.value
-        counter.value += 1
-    set_home_cpu(cpus[index % len(cpus)])
 
 
 def _claimed(fn, claim, task):
@@ -97,9 +84,7 @@ class LocalPool:
         """Run ``indices`` on a fresh pool until done or broken; returns (unfinished, killed for the
         deadline, {index: reason} for the tasks whose ``fn`` raised)."""
         context = multiprocessing.get_context("spawn")
-        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [None]
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context,
-                                   initializer=_start_worker, initargs=(context.Value("i", 0), cpus))
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(indices)), mp_context=context)
         futures = {pool.submit(_claimed, fn, str(claims / str(i)), tasks[i]): i for i in indices}
         pending, finished, killed, errors = set(futures), set(), set(), {}
         try:

@@ -1,15 +1,13 @@
 """The kernel's end of the channel: answer the tests' requests for the length of one test cell.
 
-The grader runs ``serve_code(session, cpu)`` in the student's kernel in place of each test cell.
-The socket was handed to the kernel when it started (its file descriptor is in
+The grader runs ``serve_code(session)`` in the student's kernel in place of each test cell. The
+socket was handed to the kernel when it started (its file descriptor is in
 ``LMCOURSE_CHANNEL_FD``); ``session`` names the test cell, so that nothing left on the socket
-by an earlier cell (a request given up on, an end that was never read) is taken for this one's;
-``cpu`` is where the grader's tests thread runs the cell (see :mod:`autograder.channel.affinity`).
+by an earlier cell (a request given up on, an end that was never read) is taken for this one's.
 """
 import os
 import socket
 
-from autograder.channel.affinity import pinned
 from autograder.channel.peer import KERNEL, Peer
 
 ENV_VAR = "LMCOURSE_CHANNEL_FD"
@@ -18,17 +16,15 @@ ENV_VAR = "LMCOURSE_CHANNEL_FD"
 _PEER = []
 
 
-def serve_code(session, cpu=None):
+def serve_code(session):
     """The code the kernel runs in place of a test cell."""
-    return f'__import__("autograder.channel.kernel", fromlist=["serve"]).serve({session!r}, {cpu!r})'
+    return f'__import__("autograder.channel.kernel", fromlist=["serve"]).serve({session!r})'
 
 
-def serve(session, cpu=None):
-    """Answer requests on the names of the notebook until the tests end the cell ``session``,
-    on ``cpu`` (an int, or None for anywhere)."""
+def serve(session):
+    """Answer requests on the names of the notebook until the tests end the cell ``session``."""
     if not _PEER:
         from IPython import get_ipython
 
         _PEER.append(Peer(socket.socket(fileno=int(os.environ[ENV_VAR])), KERNEL, namespace=get_ipython().user_ns))
-    with pinned(cpu):
-        _PEER[0].serve(session)
+    _PEER[0].serve(session)
