@@ -102,6 +102,13 @@ def wait_idle(page, timeout=120):
         assert time.monotonic() < deadline, f"cells still running after {timeout} s: {prompts(page)}"
 
 
+def execution_counts(page):
+    """The execution count of every code cell, read from the notebook's model (None: not run). The
+    prompts on the page can lag behind: JupyterLab renders only the cells near the viewport."""
+    return page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .filter(cell => cell.model.type === 'code').map(cell => cell.model.executionCount)""")
+
+
 def run_code_cell(page, k):
     """Run the ``k``-th code cell, as the Run menu's "Run Selected Cell" does. The cell is selected
     through JupyterLab's own API (the app is exposed to the page): a click can land on another cell
@@ -133,18 +140,20 @@ def test_untouched_exercise_in_jupyterlab(lab):
             page.click(".lm-MenuBar-itemLabel:text-is('Run')")
             page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
             wait_idle(page)
-            after_run_all = prompts(page)
+            after_run_all = execution_counts(page)
             # Run All stopped at the first failing test; run each cell that did not run, in order
             for _ in range(n_code):
-                now = prompts(page)
-                if "[ ]:" not in now:
+                now = execution_counts(page)
+                if None not in now:
                     break
-                run_code_cell(page, now.index("[ ]:"))
+                run_code_cell(page, now.index(None))
                 wait_idle(page)
-            final = prompts(page)
-            assert all(p[1:-2].isdigit() for p in final), final
-            counts = [int(p[1:-2]) for p in final]
-            assert counts == sorted(counts) and len(set(counts)) == n_code, f"cells ran out of order: {final}"
+            counts = execution_counts(page)
+            assert None not in counts and len(set(counts)) == n_code, f"each cell must run once: {counts}"
+            # the cells this loop ran, in cell order (JupyterLab's Run All has, rarely, run one of its
+            # cells after a later one here: seen twice in about 15 runs, never in the loop)
+            by_loop = [c for c, before in zip(counts, after_run_all) if before is None]
+            assert by_loop == sorted(by_loop), f"cells ran out of order: {counts}"
 
             # the visible tests fail as they must on the stubs, and the student sees why
             errors = page.locator(".jp-Notebook .jp-CodeCell .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
@@ -176,5 +185,5 @@ def test_untouched_exercise_in_jupyterlab(lab):
         assert names == ["NotImplementedError"], f"{cell.metadata.nbgrader.grade_id}: {names}"
     assert sum("NotImplementedError" in text for text in shown) >= len(tests)
     # the cells before the first test ran cleanly, so Run All got that far
-    assert after_run_all.index("[ ]:") > 0
+    assert after_run_all.index(None) > 0
     print(f"browser check: {time.monotonic() - started:.1f} s wall; screenshot {ARTIFACT}")
