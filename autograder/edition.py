@@ -39,14 +39,14 @@ class EditionError(Exception):
     """The student edition would hold something students must not read."""
 
 
-def secret_lines(regex, solutions=SOLUTIONS):
+def secret_lines(regex, assignment="*", solutions=SOLUTIONS):
     """Lines found only inside the regions ``regex`` matches in the source notebooks.
 
     Lines that also occur outside those regions (a visible test may repeat a hidden test's set-up
     line), short ones (``return total``) and comments are not secrets.
     """
     inside, outside = set(), set()
-    for path in sorted(Path(solutions).glob("*/*.ipynb")):
+    for path in sorted(Path(solutions).glob(f"{assignment}/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             for region in regex.findall(cell.source):
                 inside |= {line.strip() for line in region.splitlines()}
@@ -107,7 +107,8 @@ def _write_student_files(repo, stage):
 
 def check(folder, solutions=SOLUTIONS):
     """Raise :class:`EditionError` when a file of ``folder`` holds solution or hidden-test text."""
-    secrets = {"solution code": secret_lines(SOLUTION_REGION, solutions), "a hidden test": secret_lines(HIDDEN_REGION, solutions)}
+    secrets = {"solution code": secret_lines(SOLUTION_REGION, solutions=solutions),
+               "a hidden test": secret_lines(HIDDEN_REGION, solutions=solutions)}
     if not all(secrets.values()):
         raise EditionError("found no solution or hidden-test text in solutions/: the check would be vacuous")
     problems = []

@@ -23,7 +23,7 @@ from autograder.cli import grade_cases
 from autograder.course import SOLUTIONS, Course
 from autograder.hardened import grade_class
 from autograder.report import write_csv
-from test_release import HIDDEN_REGION, secret_lines
+from autograder.edition import HIDDEN_REGION, secret_lines
 
 pytestmark = pytest.mark.slow
 

@@ -40,6 +40,6 @@ def hidden_lines(assignment):
     """Lines found only in hidden tests, HTML-escaped as they would appear in feedback."""
     import html
 
-    from test_release import HIDDEN_REGION, secret_lines
+    from autograder.edition import HIDDEN_REGION, secret_lines
 
     return {html.escape(line, quote=False) for line in secret_lines(HIDDEN_REGION, assignment)}

@@ -1,14 +1,10 @@
 """exercises/ is exactly what nbgrader generates from solutions/, and gives nothing away."""
-import re
-
 import nbformat
 import pytest
 
 from autograder.cli import compare_trees
 from autograder.course import EXERCISES, SOLUTIONS, assignments, generate_release
-
-SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
-HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+from autograder.edition import HIDDEN_REGION, SOLUTION_REGION, secret_lines
 
 
 @pytest.fixture(scope="module")
@@ -23,21 +19,6 @@ def test_there_are_assignments():
 def test_committed_exercises_match_a_fresh_release(fresh_release):
     stale = compare_trees(fresh_release, EXERCISES)
     assert not stale, f"exercises/ is out of date, run `python -m autograder release`: {stale}"
-
-
-def secret_lines(regex, assignment="*"):
-    """Lines found only inside the solution (or hidden-test) regions of the source notebooks.
-
-    Lines that also occur outside those regions (a visible test may repeat a hidden test's set-up
-    line) and short ones (`return total`, `pass`) are not secrets.
-    """
-    inside, outside = set(), set()
-    for path in SOLUTIONS.glob(f"{assignment}/*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for region in regex.findall(cell.source):
-                inside |= {line.strip() for line in region.splitlines()}
-            outside |= {line.strip() for line in regex.sub("", cell.source).splitlines()}
-    return {line for line in inside - outside if len(line) >= 25 and not line.startswith("#")}
 
 
 @pytest.mark.parametrize("regex,what", [(SOLUTION_REGION, "solution code"), (HIDDEN_REGION, "hidden test")])
