@@ -1,5 +1,6 @@
 """Command-line front end: ``python -m autograder <command>`` or ``course-grade <command>``."""
 import argparse
+import json
 import filecmp
 import os
 import shutil
@@ -160,7 +161,26 @@ def cmd_edition(args):
     except EditionError as exc:
         print(exc, file=sys.stderr)
         return 1
+    record = json.loads((Path(args.out) / "released.json").read_text())
     print(f"student edition: {args.out} ({len(files)} files, one commit; checked: no solution or hidden-test line)")
+    print(f"  released solutions: {', '.join(record['released_solutions']) or 'none'}")
+    for kind in ("lectures_as_pages_until_released", "exercises_waiting_for_released"):
+        for name, units in record[kind].items():
+            print(f"  {name}: {kind.replace('_', ' ')} {', '.join(units)}")
+    return 0
+
+
+def cmd_release_solutions(args):
+    """Release a unit's solutions to students (after its deadline): the next student edition holds them."""
+    from autograder.edition import RELEASED_FILE, release_solutions
+
+    try:
+        units = release_solutions(args.unit, withdraw=args.withdraw)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{RELEASED_FILE.name}: released solutions {', '.join(units) or 'none'}; "
+          "rebuild the student edition (course-grade edition) and publish it")
     return 0
 
 
@@ -216,6 +236,11 @@ def build_parser():
     p = sub.add_parser("edition", help=cmd_edition.__doc__)
     p.add_argument("out", nargs="?", default=str(REPO / "build" / "student-edition"), help="folder to write (replaced)")
     p.set_defaults(func=cmd_edition)
+
+    p = sub.add_parser("release-solutions", help=cmd_release_solutions.__doc__)
+    p.add_argument("unit", help="the unit whose deadline has passed")
+    p.add_argument("--withdraw", action="store_true", help="take the unit's solutions out of the next edition again")
+    p.set_defaults(func=cmd_release_solutions)
     return parser
 
 

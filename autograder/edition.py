@@ -1,19 +1,28 @@
 """The student edition: the part of this (course staff's) repository that students may read.
 
-    course-grade edition [OUT]        (default: build/student-edition)
+    course-grade edition [OUT]              (default: build/student-edition)
+    course-grade release-solutions UNIT     (after UNIT's deadline; --withdraw undoes it)
 
 One command builds a folder, a git repository with one commit, that can be pushed as the public
 course repository or a Binder branch. It holds the lectures, the exercises (generated afresh from
-``solutions/``, so never out of date), the support package ``lmcourse`` (without the modules of
-:data:`STAFF_ONLY`), the pins of the packages students need, the Binder files and a README for
-students. Nothing else: no ``solutions/``, no ``autograder/`` (its example submissions and the
-grader), no ``tests/``, no ``benchmarks/``, no ``hub/``.
+``solutions/``, so never out of date), the support package ``lmcourse``, the pins of the packages
+students need, the Binder files and a README for students. Nothing else: no ``solutions/``, no
+``autograder/`` (its example submissions and the grader), no ``tests/``, no ``benchmarks/``, no ``hub/``.
+
+Released solutions. The reference code of a graded unit (``lmcourse/reference/<unit>.py``) and its
+solution notebook (without its hidden tests) join the edition once the instructor has released
+that unit's solutions; :data:`RELEASED_FILE` lists the released units and ``released.json`` in the
+edition records them. Until then, a lecture that runs an unreleased unit's reference code
+(:func:`autograder.reference.reference_units`) is in the edition as its executed page (HTML, every
+figure and number, the code calling the reference but not the reference itself), and an exercise
+that builds on one waits for the release; the edition's README lists both.
 
 Every text file is checked before the edition is written: one that holds a line of a solution
-region or of a hidden test of ``solutions/`` (see :func:`secret_lines`), nbgrader's region
-markers, or a file of the staff's tree fails the build, naming it. (Today it fails: the support
-package and three lectures still hold reference code of graded functions; see issue 15.)
+region of an unreleased unit or of any hidden test of ``solutions/`` (see :func:`secret_lines`),
+nbgrader's region markers, or a file of the staff's tree fails the build, naming it.
 """
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -22,17 +31,20 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import REPO, SOLUTIONS, generate_release
+from autograder.course import REPO, SOLUTIONS, assignments, generate_release
+from autograder.nbclean import clean
+from autograder.reference import reference_units
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-# support modules only the grader and the instructor use (none today: see issue 15's split)
-STAFF_ONLY = ()
+RELEASED_FILE = REPO / "released-solutions.txt"
+RELEASED_FOLDER = "released-solutions"
 # what students install: the staff's pins of these packages (and constraints.txt for what they pull in)
 STUDENT_PACKAGES = ("torch", "numpy", "matplotlib", "nltk", "tqdm", "jupyterlab", "notebook", "nbgrader", "nbval",
                     "pytest", "names", "num2words")
 COPIED = ("lectures", "lmcourse", "constraints.txt", "requirements-nodeps.txt")
+_TAG = re.compile(r"<[^>]+>")
 
 
 class EditionError(Exception):
@@ -54,13 +66,52 @@ def secret_lines(regex, assignment="*", solutions=SOLUTIONS):
     return {line for line in inside - outside if len(line) >= 25 and not line.startswith("#")}
 
 
-def build(out, repo=REPO):
+# --------------------------------------------------------------------------------------------
+# Released solutions
+# --------------------------------------------------------------------------------------------
+def released_units(path=RELEASED_FILE):
+    """The units whose solutions the instructor has released (the first word of each line)."""
+    if not Path(path).exists():
+        return []
+    words = [line.split()[0] for line in Path(path).read_text().splitlines() if line.strip() and not line.startswith("#")]
+    return sorted(set(words))
+
+
+def release_solutions(unit, withdraw=False, path=RELEASED_FILE):
+    """Record that ``unit``'s solutions are released (or, with ``withdraw``, no longer); returns the released units."""
+    if unit not in assignments():
+        raise ValueError(f"no unit {unit!r}; the units are {', '.join(assignments())}")
+    units = set(released_units(path))
+    if withdraw:
+        units.discard(unit)
+    else:
+        units.add(unit)
+    Path(path).write_text("# Units whose solutions (reference code, solution notebook) the student edition holds:\n"
+                          "# course-grade release-solutions UNIT, after UNIT's deadline; then rebuild the edition.\n"
+                          + "".join(f"{u}\n" for u in sorted(units)))
+    return sorted(units)
+
+
+def _released_notebook(unit, solutions):
+    """The solution notebook of ``unit`` as students may read it: answers in, hidden tests and markers out."""
+    nb = nbformat.read(Path(solutions) / unit / f"{unit}.ipynb", as_version=4)
+    for cell in nb.cells:
+        source = HIDDEN_REGION.sub("", cell.source).replace("### END HIDDEN TESTS", "")
+        cell.source = "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS).strip()
+    return clean(nb)
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------------
+def build(out, repo=REPO, released=None):
     """Write the student edition to ``out`` (replaced if it exists) once :func:`check` passes on it;
-    returns the list of its files."""
+    ``released``: the units whose solutions it holds (default: :func:`released_units`). Returns its files."""
     out = Path(out)
+    released = released_units() if released is None else sorted(released)
     with tempfile.TemporaryDirectory(prefix="lmcourse-edition-") as tmp:
-        files = stage(Path(tmp) / "edition", repo)
-        check(Path(tmp) / "edition")
+        files = stage(Path(tmp) / "edition", repo, released)
+        check(Path(tmp) / "edition", released=released)
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(Path(tmp) / "edition", out)
@@ -68,17 +119,26 @@ def build(out, repo=REPO):
     return files
 
 
-def stage(folder, repo=REPO):
+def stage(folder, repo=REPO, released=None, solutions=SOLUTIONS):
     """The edition's files written to the new ``folder``, not yet checked; returns their paths."""
-    folder = Path(folder)
-    _copy_tree(Path(repo), folder)
+    folder, repo = Path(folder), Path(repo)
+    released = released_units() if released is None else sorted(released)
+    _copy_tree(repo, folder, released)
     with tempfile.TemporaryDirectory(prefix="lmcourse-edition-release-") as tmp:
         shutil.copytree(generate_release(Path(tmp) / "course"), folder / "exercises")
-    _write_student_files(Path(repo), folder)
+    waiting = {"lectures": _lectures_as_pages(folder / "lectures", released),
+               "exercises": _hold_back_exercises(folder / "exercises", released)}
+    for unit in released:
+        (folder / RELEASED_FOLDER / unit).mkdir(parents=True)
+        nbformat.write(_released_notebook(unit, solutions), folder / RELEASED_FOLDER / unit / f"{unit}.ipynb")
+    record = {"released_solutions": released, "lectures_as_pages_until_released": waiting["lectures"],
+              "exercises_waiting_for_released": waiting["exercises"]}
+    (folder / "released.json").write_text(json.dumps(record, indent=2) + "\n")
+    _write_student_files(repo, folder, record)
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
-def _copy_tree(repo, stage):
+def _copy_tree(repo, stage, released):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
     for name in COPIED:
         src = repo / name
@@ -87,11 +147,43 @@ def _copy_tree(repo, stage):
         elif src.is_file():
             stage.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, stage / name)
-    for module in STAFF_ONLY:
-        (stage / "lmcourse" / f"{module}.py").unlink()
+    for module in (stage / "lmcourse" / "reference").glob("*.py"):
+        if module.stem != "__init__" and module.stem not in released:
+            module.unlink()
 
 
-def _write_student_files(repo, stage):
+def _waits_for(nb, released):
+    return sorted(set(reference_units(nb)) - set(released))
+
+
+def _lectures_as_pages(lectures, released):
+    """Replace each lecture that runs unreleased reference code by its executed page; {lecture: units}."""
+    from nbconvert import HTMLExporter
+
+    waiting = {}
+    for path in sorted(lectures.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        units = _waits_for(nb, released)
+        if units:
+            page, _ = HTMLExporter().from_notebook_node(nb)
+            path.with_suffix(".html").write_text(page)
+            path.unlink()
+            waiting[path.stem] = units
+    return waiting
+
+
+def _hold_back_exercises(exercises, released):
+    """Remove each exercise that builds on unreleased reference code; {exercise: units}."""
+    waiting = {}
+    for path in sorted(exercises.glob("*/*.ipynb")):
+        units = _waits_for(nbformat.read(path, as_version=4), released)
+        if units:
+            shutil.rmtree(path.parent)
+            waiting[path.parent.name] = units
+    return waiting
+
+
+def _write_student_files(repo, stage, record):
     pins = [line for line in (repo / "requirements.txt").read_text().splitlines()
             if line.split("==")[0].strip() in STUDENT_PACKAGES]
     (stage / "requirements.txt").write_text("# the course's pins of what students need\n" + "\n".join(pins) + "\n")
@@ -100,16 +192,43 @@ def _write_student_files(repo, stage):
         (stage / name).write_text(text)
         (stage / name).chmod(0o755)
     (stage / "disable_staff_tools.py").write_text(DISABLE_STAFF_TOOLS)
+    (stage / "jupyter").mkdir()
+    shutil.copy2(repo / "hub" / "singleuser" / "nbgrader_config.py", stage / "jupyter" / "nbgrader_config.py")
+    base = next(line for line in (repo / "hub" / "Dockerfile").read_text().splitlines() if line.startswith("FROM "))
+    (stage / "hub.Dockerfile").write_text(STUDENT_DOCKERFILE.format(base=base))
     (stage / "pyproject.toml").write_text(PYPROJECT)
-    (stage / "README.md").write_text(README)
+    (stage / "README.md").write_text(README + _readme_status(record))
     (stage / ".gitignore").write_text(".venv/\n__pycache__/\n.ipynb_checkpoints/\n*.egg-info/\n")
 
 
-def check(folder, solutions=SOLUTIONS):
-    """Raise :class:`EditionError` when a file of ``folder`` holds solution or hidden-test text."""
-    secrets = {"solution code": secret_lines(SOLUTION_REGION, solutions=solutions),
-               "a hidden test": secret_lines(HIDDEN_REGION, solutions=solutions)}
-    if not all(secrets.values()):
+def _readme_status(record):
+    def units(names):
+        return ", ".join(f"`{u}`" for u in names)
+    lines = ["", "## What this edition holds", ""]
+    lines.append(f"Released solutions (in `{RELEASED_FOLDER}/`, and their reference code in `lmcourse/reference/`): "
+                 f"{units(record['released_solutions']) or 'none yet'}.")
+    for lecture, needs in record["lectures_as_pages_until_released"].items():
+        lines.append(f"- `lectures/{lecture}.html` is the lecture as a page (every figure and number); its notebook "
+                     f"arrives with the released solutions of {units(needs)}.")
+    for exercise, needs in record["exercises_waiting_for_released"].items():
+        lines.append(f"- The `{exercise}` exercise builds on the solutions of {units(needs)} and arrives with them.")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Checking
+# --------------------------------------------------------------------------------------------
+def check(folder, solutions=SOLUTIONS, released=()):
+    """Raise :class:`EditionError` when a file of ``folder`` holds solution or hidden-test text.
+
+    Solution lines of the ``released`` units are allowed; hidden tests never are.
+    """
+    kept = [u for u in assignments() if u not in released]
+    answers = "\n".join(_regions(SOLUTION_REGION, u, solutions) for u in released)
+    secrets = {"solution code": set().union(*[secret_lines(SOLUTION_REGION, u, solutions) for u in kept]),
+               # a hidden test may hold a line of the answer itself (a model built the same way): released with it
+               "a hidden test": {line for line in secret_lines(HIDDEN_REGION, solutions=solutions) if line not in answers}}
+    if not secrets["a hidden test"] or (kept and not secrets["solution code"]):
         raise EditionError("found no solution or hidden-test text in solutions/: the check would be vacuous")
     problems = []
     for path in sorted(Path(folder).rglob("*")):
@@ -119,12 +238,9 @@ def check(folder, solutions=SOLUTIONS):
         if rel.parts[0] in ("solutions", "autograder", "tests", "benchmarks", "hub"):
             problems.append(f"{rel}: a file of the staff's {rel.parts[0]}/")
             continue
-        try:
-            text = path.read_text()
-        except UnicodeDecodeError:
+        text = _text_of(path)
+        if text is None:
             continue  # images and other binary files
-        if path.suffix == ".ipynb":
-            text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
         for marker in MARKERS:
             if marker in text:
                 problems.append(f"{rel}: holds nbgrader's marker {marker!r}")
@@ -134,6 +250,25 @@ def check(folder, solutions=SOLUTIONS):
                 problems.append(f"{rel}: holds {len(leaked)} line(s) of {what}, e.g. {leaked[0][:80]!r}")
     if problems:
         raise EditionError("the student edition would show what students must not read:\n  " + "\n  ".join(problems))
+
+
+def _regions(regex, unit, solutions):
+    """The text of every region ``regex`` matches in the source notebook of ``unit``."""
+    nb = nbformat.read(Path(solutions) / unit / f"{unit}.ipynb", as_version=4)
+    return "\n".join(region for cell in nb.cells for region in regex.findall(cell.source))
+
+
+def _text_of(path):
+    """What a reader sees of a text file: a notebook's cell sources, a page's text without its tags."""
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError:
+        return None
+    if path.suffix == ".ipynb":
+        return "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+    if path.suffix == ".html":
+        return html.unescape(_TAG.sub("", text))
+    return text
 
 
 def _git_init(out):
@@ -227,6 +362,27 @@ set -euo pipefail
 python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 python -m pip install --quiet --no-deps --no-build-isolation -e .
 python disable_staff_tools.py
+"""
+
+STUDENT_DOCKERFILE = """# The students' image for the course's JupyterHub, built from this student edition alone (the
+# course staff's image, with the formgrader and the grader, is built from the staff's repository):
+#     docker build -f hub.Dockerfile -t lmcourse-student .
+{base}
+
+USER root
+# nbgrader's exchange: one volume shared by every user's container, mounted here
+RUN mkdir -p /srv/nbgrader/exchange && chmod 0777 /srv/nbgrader/exchange
+# the Assignments tab's configuration for every user: course id, exchange, student id
+COPY jupyter/nbgrader_config.py /etc/jupyter/nbgrader_config.py
+COPY --chown=${{NB_UID}}:${{NB_GID}} . /opt/lmcourse
+
+USER ${{NB_UID}}
+WORKDIR /opt/lmcourse
+# the pins, the data package, the support package; nbgrader's staff tools switched off (install.sh)
+RUN python -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" \\
+ && PIP_NO_CACHE_DIR=1 bash install.sh python \\
+ && fix-permissions "${{CONDA_DIR}}" "/home/${{NB_USER}}"
+WORKDIR "${{HOME}}"
 """
 
 README = """# Language modelling from n-grams to sequence-to-sequence: student edition

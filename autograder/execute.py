@@ -33,6 +33,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from autograder.channel.kernel import serve_code
+from autograder.reference import reference_units
 from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
 ALLOWED_MIME = ("text/plain", "image/png", "image/jpeg")
@@ -145,13 +146,21 @@ class BoundaryExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
-        self.plan = None if self.tests_in_kernel else _plan_of(self._source_path(resources))
+        source = self._source_path(resources)
+        self.plan = None if self.tests_in_kernel else _plan_of(source)
+        self.reference_units = _kernel_reference_of(source)
         self.runner = None
         self._tests_thread = TestsThread()
         try:
             return super().preprocess(nb, resources, km)
         finally:
             self._tests_thread.shutdown()
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if hasattr(km, "reference_units"):  # the sandbox shows the kernel only these reference modules
+            km.reference_units = list(self.reference_units)
+        return km
 
     def _source_path(self, resources):
         """The instructor's notebook (with the hidden tests) that this submission answers."""
@@ -269,6 +278,7 @@ class BoundaryExecute(Execute):
 
 
 _PLANS = {}  # (path, size, mtime) -> GradingPlan: a grading process reads each source notebook once
+_REFERENCE = {}  # (path, size, mtime) -> the units of _kernel_reference_of
 
 
 def _plan_of(path):
@@ -280,6 +290,16 @@ def _plan_of(path):
             _PLANS.clear()
         _PLANS[key] = GradingPlan.from_source(nbformat.read(path, as_version=4))
     return _PLANS[key]
+
+
+def _kernel_reference_of(path):
+    """The units whose reference code the kernel-side cells of the source notebook at ``path`` import."""
+    info = os.stat(path)
+    key = (str(path), info.st_size, info.st_mtime_ns)
+    if key not in _REFERENCE:
+        _REFERENCE.clear()
+        _REFERENCE[key] = reference_units(nbformat.read(path, as_version=4), kernel_only=True)
+    return _REFERENCE[key]
 
 
 class TestsThread:

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lmcourse
-from autograder import channel
+from autograder import channel, reference
 from autograder.kernels import STARTUP_FILE, GradingKernelManager
-from traitlets import DottedObjectName
+from traitlets import DottedObjectName, List, Unicode
 
 
 @dataclass
@@ -90,6 +90,17 @@ def _readonly_paths():
             seen.add(p)
             out.append(p)
     return out
+
+
+def _reference_view(units):
+    """bwrap arguments that empty ``lmcourse/reference`` and bind back the modules of ``units`` only."""
+    folder = os.path.realpath(reference.FOLDER)
+    args = ["--tmpfs", folder]
+    for name in ["__init__"] + sorted(units):
+        path = os.path.join(folder, f"{name}.py")
+        if os.path.isfile(path):
+            args += ["--ro-bind", path, path]
+    return args + ["--remount-ro", folder]
 
 
 def minimal_etc():
@@ -244,12 +255,13 @@ def submitted_files(workdir):
     return out
 
 
-def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None):
+def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, reference_units=()):
     """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
 
     ``sockdir`` holds the connection file on the grader's disk; in the sandbox it is a small
     tmpfs with that one file, where the kernel makes its sockets. ``startup`` is the IPython
-    startup file the kernel runs (see :mod:`autograder.kernels`).
+    startup file the kernel runs (see :mod:`autograder.kernels`). Of the course's reference code
+    (``lmcourse.reference``) the kernel sees only the modules of ``reference_units``.
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
     if info_fd is not None:
@@ -259,6 +271,7 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None):
     args += ["--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
+    args += _reference_view(reference_units)
     args += ["--ro-bind", str(minimal_etc()), "/etc"]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
         if os.path.islink(link):
@@ -293,6 +306,8 @@ class SandboxKernelManager(GradingKernelManager):
 
     client_class = DottedObjectName("autograder.kernels.SandboxKernelClient")
     startup_seconds = 60
+    reference_units = List(Unicode(), help="Units whose reference modules the kernel may import (set per assignment "
+                                           "by autograder.execute from its source notebook)")
 
     def _home(self):
         scratch = tempfile.mkdtemp(prefix="lmcourse-home-")
@@ -310,7 +325,8 @@ class SandboxKernelManager(GradingKernelManager):
         self._workdir = os.path.realpath(self._launch_args.get("cwd") or os.getcwd())
         self._cgroup = Cgroup.create(LIMITS) if os.geteuid() == 0 else None
         self._info_read, self._info_write = os.pipe()
-        wrapped = wrap_command(cmd, self._workdir, self._sockdir, self._startup, info_fd=self._info_write)
+        wrapped = wrap_command(cmd, self._workdir, self._sockdir, self._startup, info_fd=self._info_write,
+                               reference_units=self.reference_units)
         return self._cgroup.wrap(wrapped) if self._cgroup else wrapped
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):

@@ -33,7 +33,7 @@ GRADING_NAMES = {"grading", "budget", "autograding"}
 GRADING_TEXT = re.compile(r"LMCOURSE_|(?i:autograd)|/proc/self")
 SUSPICIOUS_MODULES = {"builtins", "ctypes", "gc", "inspect", "importlib", "IPython", "sys", "ipykernel", "traitlets", "dis", "types"}
 # Support-package modules that implement what some exercise asks students to write.
-REFERENCE_MODULES = ("lmcourse.cells", "lmcourse.ngram")
+REFERENCE_MODULES = ("lmcourse.reference",)
 ALLOWED_DUNDERS = {"__init__", "__name__", "__doc__", "__len__", "__repr__", "__str__", "__eq__", "__hash__", "__iter__",
                    "__next__", "__getitem__", "__setitem__", "__contains__", "__call__", "__enter__", "__exit__", "__lt__", "__post_init__"}
 ALLOWED_MAGICS = ("%matplotlib", "%time", "%timeit", "%%time", "%%timeit")

@@ -26,30 +26,3 @@ def rel_error(a, b):
         raise ValueError(f"shapes differ: {a.shape} vs {b.shape}")
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
-
-
-def central_difference(f, x, eps=1e-5):
-    """Numerical gradient of the scalar function ``f`` at array ``x`` by central differences.
-
-    The course's own reference for gradient checks; ``x`` is modified in place during the
-    computation and restored exactly afterwards.
-
-    Args:
-        f: callable taking ``x`` and returning a scalar.
-        x: float64 array.
-        eps: step size.
-    Returns:
-        array shaped like ``x``.
-    """
-    grad = np.zeros_like(x, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + eps
-        plus = float(f(x))
-        x[i] = old - eps
-        minus = float(f(x))
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad

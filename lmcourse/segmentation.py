@@ -151,9 +151,8 @@ def scores(pred, gold, lengths):
         positions 1 .. length - 1 of each sentence: the first character is not a decision).
     """
     pred, gold = np.asarray(pred), np.asarray(gold)
-    lengths = np.asarray(lengths)
     steps = np.arange(pred.shape[1])[None, :]
-    valid = steps < lengths[:, None]
+    valid = steps < np.asarray(lengths)[:, None]
     inner = valid & (steps > 0)
     accuracy = float((pred == gold)[valid].mean()) if valid.any() else float("nan")
     tp = int(((pred == 1) & (gold == 1) & inner).sum())

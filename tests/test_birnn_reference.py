@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from numeric import err  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
-from lmcourse.cells import gru_cell  # noqa: E402
+from lmcourse.reference.lstm_gru import gru_cell  # noqa: E402
 
 TOL = 1e-10
 CELLS = ["rnn", "lstm", "gru"]

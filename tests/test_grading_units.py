@@ -223,8 +223,8 @@ TRICKS = {
     "replace a module attribute through an assigned alias": "m = math\nm.isclose = lambda *a, **k: True\n",
     "replace np.testing of an import the cell makes": "import numpy\nnumpy.testing.assert_allclose = print\n",
     "detect grading through lmcourse.grading.budget": "GRADED = grading.budget(False, True)\n",
-    "import a reference implementation (lmcourse.cells)": "from lmcourse.cells import lstm_cell\n",
-    "import a reference implementation (lmcourse.ngram)": "from lmcourse import ngram\n",
+    "import a reference implementation (lmcourse.reference.lstm_gru)": "from lmcourse.reference.lstm_gru import lstm_cell\n",
+    "import a reference implementation (lmcourse.reference.ngram)": "from lmcourse.reference import ngram\n",
     "detect grading through /proc/self/environ": "GRADED = 'AUTOGRADING' in open('/proc/self/environ').read()\n",
     "code inside an allowed magic's argument": "%time exec('x = 1')\n",
     "code inside an allowed cell magic": "%%time\nimport builtins\n",
@@ -366,6 +366,41 @@ def test_wrap_command_does_not_bind_the_repository(tmp_path):
             assert not (p == repo / private or repo / private in p.parents), f"{src} exposes {private}/"
     shown = [p for p in (repo / "autograder" / "channel").rglob("*.py")]
     assert shown and not any("solution" in p.read_text().lower() and "BEGIN SOLUTION" in p.read_text() for p in shown)
+
+
+@pytest.mark.skipif(not sandbox.available()[0], reason="bubblewrap cannot create namespaces here")
+@pytest.mark.parametrize("units", [[], ["lstm_gru", "rnn"]])
+def test_the_kernel_sees_only_its_assignments_reference_modules(tmp_path, units):
+    """lmcourse.reference in the sandbox holds the modules of ``units`` and nothing else, so an answer
+    cannot import another unit's reference code, whatever its import looks like."""
+    for name in ("work", "sock"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "sock" / "kernel.json").write_text("{}")
+    (tmp_path / "startup.py").write_text("")
+    probe = ("import importlib, os, lmcourse.reference as r\n"
+             "print(sorted(os.listdir(r.__path__[0])))\n"
+             "for u in ('ngram', 'rnn', 'lstm_gru', 'rnnlm'):\n"
+             "    try:\n        importlib.import_module('lmcourse.reference.' + u)\n        print('imports', u)\n"
+             "    except ImportError:\n        pass\n")
+    args = sandbox.wrap_command([sys.executable, "-c", probe], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py",
+                                reference_units=units)
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lines = out.stdout.splitlines()
+    assert lines[0] == str(sorted(["__init__.py"] + [f"{u}.py" for u in units])), lines
+    assert lines[1:] == [f"imports {u}" for u in ("rnn", "lstm_gru") if u in units], lines
+
+
+def test_kernel_side_reference_units_leave_out_the_test_cells():
+    """The kernel's view is read from the cells the kernel runs: the rnn unit's hidden tests import its
+    reference numerical gradient on the grader's side, which must not show it to the student's kernel."""
+    from autograder.reference import reference_units
+
+    views = {u: reference_units(nbformat.read(SOLUTIONS / u / f"{u}.ipynb", as_version=4), kernel_only=True)
+             for u in ("ngram", "rnn", "lstm_gru", "birnn")}
+    assert views == {"ngram": [], "rnn": [], "lstm_gru": ["rnn"], "birnn": ["lstm_gru", "rnn"]}, views
+    assert "rnn" in reference_units(nbformat.read(SOLUTIONS / "rnn" / "rnn.ipynb", as_version=4)), \
+        "the rnn unit's hidden tests no longer use the reference: this test checks nothing"
 
 
 # --- a tiny course for outcomes and the journal -----------------------------------------------------

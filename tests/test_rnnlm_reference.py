@@ -1,5 +1,5 @@
 """The reference solution of the `rnnlm` assignment (solutions/rnnlm/rnnlm.ipynb) and the support
-module ``lmcourse.lm`` against independent references.
+modules ``lmcourse.lm`` and ``lmcourse.reference.rnnlm`` against independent references.
 
 ``make_batches`` is compared with batches worked out by hand and with a loop over the definition;
 ``detach_state`` with the gradients of a window computed from a constant copy of the carried state;
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from solution_code import load_solution  # noqa: E402
 
 from lmcourse import lm, ngram  # noqa: E402
+from lmcourse.reference import ngram as ngram_ref, rnnlm as rnnlm_ref  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_make_batches_against_loops(sol, L, B, S, kind):
 def test_targets_are_the_eval_slice(sol):
     ids = np.arange(103)
     ys = torch.cat([y for _, y in sol["make_batches"](ids, 4, 10)], dim=1).reshape(-1)
-    assert ys.tolist() == ids[lm.eval_targets(len(ids), 4)].tolist()
+    assert ys.tolist() == ids[ngram_ref.eval_targets(len(ids), 4)].tolist()
 
 
 # ------------------------------------------------------------------------------ detach_state
@@ -86,7 +87,7 @@ def test_detach_state_values_and_structure(sol):
 def test_truncated_bptt_gradients(sol, cell):
     """The gradient of window 2 equals that of a run started from a constant copy of the state."""
     torch.manual_seed(0)
-    model = lm.RNNLM(9, cell=cell, emb_size=4, hidden_size=5, num_layers=2).double()
+    model = rnnlm_ref.RNNLM(9, cell=cell, emb_size=4, hidden_size=5, num_layers=2).double()
     ids = torch.randint(0, 9, (3, 12))
 
     def window_loss(k, state):
@@ -123,7 +124,7 @@ def whole_row_nll(model, ids, B):
                                         ("lstm", 30, 1, 4), ("gru", 200, 1, 200)])
 def test_evaluate_against_whole_rows(sol, cell, L, B, S):
     torch.manual_seed(1)
-    model = lm.RNNLM(11, cell=cell, emb_size=5, hidden_size=6, num_layers=2, dropout=0.5)
+    model = rnnlm_ref.RNNLM(11, cell=cell, emb_size=5, hidden_size=6, num_layers=2, dropout=0.5)
     ids = np.random.default_rng(L).integers(0, 11, size=L)
     got = sol["evaluate"](model, ids, B, S)
     assert isinstance(got, float)
@@ -159,7 +160,7 @@ def test_conversions(sol):
     assert sol["perplexity"](math.log(150)) == pytest.approx(150)
     assert sol["perplexity"](0.0) == 1.0
     assert sol["bits_per_char"](math.log(8)) == pytest.approx(3)
-    assert lm.perplexity(math.log(7)) == pytest.approx(7) and lm.bits(math.log(2)) == pytest.approx(1)
+    assert rnnlm_ref.perplexity(math.log(7)) == pytest.approx(7) and rnnlm_ref.bits(math.log(2)) == pytest.approx(1)
 
 
 # ------------------------------------------------------------------------------ lmcourse.lm
@@ -167,13 +168,13 @@ def test_conversions(sol):
 def test_ngram_scores_line_up_with_the_stream(level):
     if level == "char":
         units = ["to be, or not to be\nthat is the question\n"]
-        vocab = ngram.build_vocab(units, min_count=1)
+        vocab = ngram_ref.build_vocab(units, min_count=1)
         stream = list(units[0])
     else:
         units = [["to", "be", "or", "not"], ["to", "be", "that", "is"], ["the", "question"]]
-        vocab = ngram.build_vocab(units, min_count=1)
+        vocab = ngram_ref.build_vocab(units, min_count=1)
         stream = [w for s in units for w in s + [ngram.EOS]]
-    model = ngram.NGramLM(3, smoothing="kn").fit(units, vocab)
+    model = ngram_ref.NGramLM(3, smoothing="kn").fit(units, vocab)
     # by hand: each predicted token given the tokens before it in its sentence (or the text)
     logps = []
     for s in (units if level == "word" else [stream]):
@@ -181,18 +182,18 @@ def test_ngram_scores_line_up_with_the_stream(level):
         for t, w in enumerate(toks):
             logps.append(math.log(model.prob(w, tuple([ngram.BOS] * 2 + toks[:t])[-2:])))
     for B in (1, 2, 3):
-        sl = lm.eval_targets(len(stream), B)
-        assert lm.ngram_nll(model, units, len(stream), B) == pytest.approx(-np.mean(np.array(logps)[sl]), abs=1e-12)
+        sl = ngram_ref.eval_targets(len(stream), B)
+        assert ngram_ref.ngram_nll(model, units, len(stream), B) == pytest.approx(-np.mean(np.array(logps)[sl]), abs=1e-12)
 
 
 def test_weight_tying_and_parameter_count():
     V, E, H = 20, 6, 8
-    tied = lm.RNNLM(V, cell="lstm", emb_size=E, hidden_size=H, tie_weights=True)
+    tied = rnnlm_ref.RNNLM(V, cell="lstm", emb_size=E, hidden_size=H, tie_weights=True)
     assert tied.out.weight is tied.embed.weight
     lstm = 4 * H * (E + H) + 2 * 4 * H
-    assert lm.count_parameters(tied) == V * E + lstm + (H * E + E) + V
-    untied = lm.RNNLM(V, cell="gru", emb_size=E, hidden_size=H)
-    assert lm.count_parameters(untied) == V * E + 3 * H * (E + H) + 2 * 3 * H + H * V + V
+    assert rnnlm_ref.count_parameters(tied) == V * E + lstm + (H * E + E) + V
+    untied = rnnlm_ref.RNNLM(V, cell="gru", emb_size=E, hidden_size=H)
+    assert rnnlm_ref.count_parameters(untied) == V * E + 3 * H * (E + H) + 2 * 3 * H + H * V + V
     x = torch.randint(0, V, (3, 5))
     logits, (h, c) = tied(x)
     assert logits.shape == (3, 5, V) and h.shape == (1, 3, H)
@@ -202,9 +203,9 @@ def test_training_learns_a_repetitive_stream(sol):
     ids = np.tile(np.arange(7), 60)
     torch.manual_seed(0)
     cfg = lm.Config(cell="gru", emb_size=8, hidden_size=16, batch_size=4, seq_len=10, lr=1e-2, max_steps=100)
-    model = cfg.model(7)
+    model = rnnlm_ref.build(cfg, 7)
     before = sol["evaluate"](model, ids, 2, 10)
-    info = lm.train_lm(model, ids, cfg, sol["make_batches"], sol["detach_state"], torch.device("cpu"),
+    info = rnnlm_ref.train_lm(model, ids, cfg, sol["make_batches"], sol["detach_state"], torch.device("cpu"),
                        progress=False)
     after = sol["evaluate"](model, ids, 2, 10)
     assert info["steps"] == 100 and before > 1.5 and after < 0.1
@@ -250,7 +251,7 @@ def test_rnnlm_matches_hand_wired_torch(sol, cell, layers, E, H, tied):
         assert torch.allclose(a, b, atol=1e-6)
     G = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
     rnn = sum(G * H * ((E if l == 0 else H) + H) + 2 * G * H for l in range(layers))
-    assert lm.count_parameters(model) == V * E + rnn + (0 if tied else H * V) + V
+    assert rnnlm_ref.count_parameters(model) == V * E + rnn + (0 if tied else H * V) + V
     if tied:
         assert model.out.weight is model.embed.weight
         assert model.out.weight.data_ptr() == model.embed.weight.data_ptr()

@@ -1,0 +1,55 @@
+"""Which units' reference code (``lmcourse.reference.<unit>``) a notebook runs.
+
+Read from the imports of its code cells, so there is nothing to keep in step by hand. The grader's
+sandbox shows a kernel only the reference modules of its assignment's source notebook (none for most
+units, the cells of the rnn and lstm_gru units for birnn); the student edition holds a notebook that
+runs unreleased reference code only as its executed page (see :mod:`autograder.edition`).
+"""
+import ast
+import re
+from pathlib import Path
+
+import lmcourse
+
+PACKAGE = "lmcourse.reference"
+FOLDER = Path(lmcourse.__file__).resolve().parent / "reference"
+_MAGIC = re.compile(r"^\s*[%!].*$", re.M)
+
+
+def units():
+    """The units that have a reference module."""
+    return sorted(p.stem for p in FOLDER.glob("*.py") if p.stem != "__init__")
+
+
+def reference_units(nb, kernel_only=False):
+    """Sorted units whose reference module the code cells of notebook ``nb`` import.
+
+    ``kernel_only``: leave out the graded test cells, which the grader runs on its side of the
+    boundary (see :mod:`autograder.execute`), so only what the student's kernel runs counts.
+    """
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or (kernel_only and _is_test(cell)):
+            continue
+        try:
+            tree = ast.parse(_MAGIC.sub("", cell.source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {_unit(a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(_unit(node.module))
+                if node.module == PACKAGE:
+                    found |= {a.name for a in node.names}
+    return sorted(found - {None})
+
+
+def _is_test(cell):
+    info = cell.metadata.get("nbgrader", {})
+    return bool(info.get("grade")) and not info.get("solution")
+
+
+def _unit(module):
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and ".".join(parts[:2]) == PACKAGE else None
