@@ -33,7 +33,7 @@ import nbformat
 
 from autograder.course import REPO, SOLUTIONS, assignments, generate_release
 from autograder.nbclean import clean
-from autograder.reference import reference_units
+from autograder.reference import TAG, reference_units
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -157,15 +157,21 @@ def _waits_for(nb, released):
 
 
 def _lectures_as_pages(lectures, released):
-    """Replace each lecture that runs unreleased reference code by its executed page; {lecture: units}."""
+    """Replace each lecture that runs unreleased reference code by its executed page; {lecture: units}.
+
+    A cell tagged as holding reference code of an unreleased unit shows its outputs without its code."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     waiting = {}
     for path in sorted(lectures.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         units = _waits_for(nb, released)
         if units:
-            page, _ = HTMLExporter().from_notebook_node(nb)
+            exporter = HTMLExporter()
+            hidden = {f"{TAG}{u}" for u in units}  # cells that hold the code itself: outputs only
+            exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags=hidden), enabled=True)
+            page, _ = exporter.from_notebook_node(nb)
             path.with_suffix(".html").write_text(page)
             path.unlink()
             waiting[path.stem] = units

@@ -1,6 +1,8 @@
 """Which units' reference code (``lmcourse.reference.<unit>``) a notebook runs.
 
-Read from the imports of its code cells, so there is nothing to keep in step by hand. The grader's
+Read from the imports of its code cells, so there is nothing to keep in step by hand, and from the
+tag ``reference:<unit>`` of a cell that holds such code itself (a lecture that writes out the LSTM
+it plots): the student edition shows that cell's outputs but not its code until ``unit`` is released. The grader's
 sandbox shows a kernel only the reference modules of its assignment's source notebook (none for most
 units, the cells of the rnn and lstm_gru units for birnn); the student edition holds a notebook that
 runs unreleased reference code only as its executed page (see :mod:`autograder.edition`).
@@ -12,6 +14,7 @@ from pathlib import Path
 import lmcourse
 
 PACKAGE = "lmcourse.reference"
+TAG = "reference:"
 FOLDER = Path(lmcourse.__file__).resolve().parent / "reference"
 _MAGIC = re.compile(r"^\s*[%!].*$", re.M)
 
@@ -29,6 +32,7 @@ def reference_units(nb, kernel_only=False):
     """
     found = set()
     for cell in nb.cells:
+        found |= set(tagged_units(cell))
         if cell.cell_type != "code" or (kernel_only and _is_test(cell)):
             continue
         try:
@@ -43,6 +47,11 @@ def reference_units(nb, kernel_only=False):
                 if node.module == PACKAGE:
                     found |= {a.name for a in node.names}
     return sorted(found - {None})
+
+
+def tagged_units(cell):
+    """The units named by the cell's ``reference:<unit>`` tags."""
+    return [tag.split(":", 1)[1] for tag in cell.metadata.get("tags", []) if tag.startswith(TAG)]
 
 
 def _is_test(cell):

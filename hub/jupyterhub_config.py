@@ -50,7 +50,9 @@ c.Authenticator.admin_users = {"instructor"}
 
 # --- users' servers: REPLACE for a real hub, e.g. DockerSpawner / KubeSpawner with the course image
 #   c.JupyterHub.spawner_class = "docker"
-#   c.DockerSpawner.image = "<registry>/lmcourse-notebook:<tag>"      # built from hub/Dockerfile
+#   c.DockerSpawner.image = "<registry>/lmcourse-student:<tag>"       # the student edition's hub.Dockerfile
+#   and, for the staff, the course-staff image (hub/Dockerfile), e.g. chosen per user in a pre_spawn_hook:
+#   spawner.image = "<registry>/lmcourse-staff:<tag>" if spawner.user.name in STAFF else spawner.image
 #   c.DockerSpawner.volumes = {"/srv/nbgrader/exchange": "/srv/nbgrader/exchange"}
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.environ.get("LMCOURSE_HUB_HOMES", str(STATE / "home")) + "/{username}"

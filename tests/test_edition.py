@@ -200,3 +200,23 @@ def test_the_students_image_is_built_from_the_edition_alone(built):
         assert (built / source).exists(), f"{step}: {source} is not in the edition"
     assert any("bash install.sh python" in s for s in steps), "the image must install with the edition's install.sh"
     assert "bubblewrap" not in text and "autograder" not in text, "the students' image holds the grader"
+
+
+def test_a_page_shows_the_outputs_of_a_cell_holding_reference_code_but_not_its_code(tmp_path):
+    """A lecture cell tagged reference:<unit> writes out graded code itself: until the unit is released
+    the lecture is a page, with that cell's outputs and without its source."""
+    code = "def lstm_steps_written_out(x):\n    return x * 7\nprint('gate means', lstm_steps_written_out(6))"
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# The LSTM's gates"),
+        nbformat.v4.new_code_cell(code, metadata={"tags": ["reference:lstm_gru"]},
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="gate means 42\n")]),
+        nbformat.v4.new_code_cell("print('plain cell')")])
+    (tmp_path / "lectures").mkdir()
+    nbformat.write(nb, tmp_path / "lectures" / "04_demo.ipynb")
+    assert reference_units(nb) == ["lstm_gru"]
+    assert edition._lectures_as_pages(tmp_path / "lectures", released=[]) == {"04_demo": ["lstm_gru"]}
+    page = html.unescape((tmp_path / "lectures" / "04_demo.html").read_text())
+    assert "gate means 42" in page and "The LSTM" in page and "plain cell" in page
+    assert "lstm_steps_written_out" not in page, "the page shows the code of a cell that holds reference code"
+    nbformat.write(nb, tmp_path / "lectures" / "04_demo.ipynb")
+    assert edition._lectures_as_pages(tmp_path / "lectures", released=["lstm_gru"]) == {}, "released: the notebook stays"

@@ -1,0 +1,94 @@
+"""The student edition runs on its own: a new venv with the edition's support package, the released
+solution notebooks and every lecture executed there, and the kernels they start are that venv's."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import edition
+from autograder.course import assignments
+
+
+@pytest.fixture(scope="module")
+def built_all(tmp_path_factory):
+    """The edition once every unit's solutions are released (every lecture and exercise in it)."""
+    out = tmp_path_factory.mktemp("edition-all") / "student-edition"
+    edition.stage(out, released=assignments())
+    return out
+
+
+@pytest.fixture(scope="module")
+def student_python(built_all, tmp_path_factory):
+    """A new venv with the edition's own support package installed from its files (editable). The
+    third-party packages are the staff venv's, at the pins the edition's requirements.txt names,
+    through a path file: the staff's editable installs (its lmcourse, the grader) are not processed."""
+    import sysconfig
+
+    venv = tmp_path_factory.mktemp("student-venv") / "venv"
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    subprocess.run([str(base), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)  # pip: the staff's
+    python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    (Path(purelib) / "staff-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+                    "-e", str(built_all)], check=True, capture_output=True)
+    return python
+
+
+def _student_env():
+    """This environment without the staff venv: not on PATH (``jupyter <command>`` runs what PATH finds)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "LMCOURSE_", "JUPYTER", "VIRTUAL_ENV"))}
+    staff_bin = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != staff_bin)
+    return env
+
+
+def test_the_student_venv_sees_the_editions_package_and_not_the_staffs(student_python, built_all):
+    probe = ("import importlib.util, lmcourse, lmcourse.reference as r; print(lmcourse.__file__); "
+             "print(importlib.util.find_spec('autograder'))")
+    out = subprocess.run([str(student_python), "-c", probe], capture_output=True, text=True, cwd="/", env=_student_env())
+    where, grader = out.stdout.split()[:2]
+    assert Path(where).resolve().is_relative_to(built_all.resolve()), f"lmcourse comes from {where}, not the edition"
+    assert grader == "None", "the grader is importable in the student environment"
+
+
+def test_notebooks_in_the_student_venv_run_on_its_python(student_python, tmp_path):
+    """The kernel nbconvert and nbval start is the venv's own Python, so the notebooks below really
+    import the edition's package, not the staff's."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys, lmcourse\nprint(sys.prefix)\nprint(lmcourse.__file__)")])
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    subprocess.run([str(student_python), "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                    "probe.ipynb"], cwd=tmp_path, env=_student_env(), check=True, capture_output=True)
+    prefix, package = nbformat.read(tmp_path / "probe.ipynb", as_version=4).cells[0].outputs[0].text.split()
+    assert Path(prefix) == student_python.parent.parent, f"the kernel ran in {prefix}, not the student venv"
+    assert "student-edition" in package, f"the kernel imported lmcourse from {package}"
+
+
+@pytest.mark.slow
+def test_the_released_solutions_and_lectures_run_from_the_edition_alone(student_python, built_all, tmp_path):
+    """With every unit released: each released solution notebook (the answers filled in, as a student
+    who solved it has it) runs top to bottom with its visible tests, cut down as the autograder
+    does, and every lecture passes nbval, all in the student venv, from a copy of the edition."""
+    import shutil
+
+    edition_copy = tmp_path / "edition"
+    shutil.copytree(built_all, edition_copy, ignore=shutil.ignore_patterns(".git"))
+    env = dict(_student_env(), LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")
+    failures = []
+    for unit in assignments():
+        folder = edition_copy / edition.RELEASED_FOLDER / unit
+        run = subprocess.run([str(student_python), "-m", "nbconvert", "--to", "notebook", "--execute",
+                              "--output", f"{unit}-run.ipynb", f"{unit}.ipynb"], cwd=folder, env=env,
+                             capture_output=True, text=True, timeout=600)
+        if run.returncode != 0:
+            failures.append(f"{unit}: {run.stderr[-1500:]}")
+    lectures = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                               "lectures"], cwd=edition_copy, env=dict(_student_env(), MPLBACKEND="Agg"),
+                              capture_output=True, text=True, timeout=1800)
+    if lectures.returncode != 0:
+        failures.append(f"lectures: {lectures.stdout[-3000:]}")
+    assert not failures, "\n\n".join(failures)
