@@ -1,17 +1,24 @@
 """JupyterHub configuration for the course: a documented example, used as is by tests/test_hub.py.
 
-As written it runs a whole hub on one machine for a trial or a test: every user's server is a
-local process of the account running the hub (``SimpleLocalProcessSpawner``), users log in with any
-password (``DummyAuthenticator``), everything listens on loopback. A department's hub keeps the
-nbgrader parts and swaps the marked lines: a real authenticator, and a container spawner running
-the course image (hub/Dockerfile) with the exchange folder mounted into every container.
+As written it runs a whole hub on one machine for a trial or a test, as The Littlest JupyterHub
+does: the hub runs as root and starts every user's server as that user's own OS account
+(``LocalProcessSpawner``; the accounts must exist), users log in with any password
+(``DummyAuthenticator``), everything listens on loopback. A department's hub keeps the nbgrader
+parts and swaps the marked lines: a real authenticator, and a container spawner running the
+student image (or the course-staff image for staff) with the exchange folder mounted into every
+container.
 
 Environment (all optional):
+    LMCOURSE_HUB_SPAWNER     "local" (default): each user's server runs as the OS user of that name;
+                             "simple": all of them run as the hub's own account (a one-account trial)
+    LMCOURSE_HUB_PYTHON      the Python that runs the users' servers, one they can read and execute,
+                             e.g. the students' environment (default: the hub's own Python)
     LMCOURSE_HUB_STATE       folder for the hub's database, cookie secret and proxy pid (default: cwd)
     LMCOURSE_HUB_PORT        public port of the proxy (default 8000)
     LMCOURSE_HUB_API_PORT    the hub's own port, reached by the proxy and the users' servers (8081)
     LMCOURSE_PROXY_API_PORT  configurable-http-proxy's REST API port (8001)
-    LMCOURSE_HUB_HOMES       parent of the users' home (notebook) folders (default: <state>/home)
+    LMCOURSE_HUB_HOMES       "simple" only: parent of the users' home (notebook) folders (<state>/home);
+                             with "local" a user's server starts in the OS user's home
     LMCOURSE_HUB_ADMIN_TOKEN API token of the "course-admin" service (users, servers, their tokens)
     NBGRADER_EXCHANGE        nbgrader's exchange folder, shared by all users (/srv/nbgrader/exchange)
 """
@@ -23,6 +30,9 @@ HERE = Path(__file__).resolve().parent
 STATE = Path(os.environ.get("LMCOURSE_HUB_STATE", os.getcwd())).resolve()
 EXCHANGE = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 COURSE_ID = "lmcourse"
+SPAWNER = os.environ.get("LMCOURSE_HUB_SPAWNER", "local")
+USER_PYTHON = os.environ.get("LMCOURSE_HUB_PYTHON", sys.executable)
+assert SPAWNER in ("local", "simple"), f"LMCOURSE_HUB_SPAWNER must be local or simple, not {SPAWNER!r}"
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -48,29 +58,32 @@ c.JupyterHub.authenticator_class = "dummy"
 c.Authenticator.allow_all = True
 c.Authenticator.admin_users = {"instructor"}
 
-# --- users' servers: REPLACE for a real hub, e.g. DockerSpawner / KubeSpawner with the course image
+# --- users' servers: keep for a one-machine hub (TLJH's way); REPLACE for a container hub, e.g.
+#     DockerSpawner / KubeSpawner with the student image
 #   c.JupyterHub.spawner_class = "docker"
 #   c.DockerSpawner.image = "<registry>/lmcourse-student:<tag>"       # the student edition's hub.Dockerfile
 #   and, for the staff, the course-staff image (hub/Dockerfile), e.g. chosen per user in a pre_spawn_hook:
 #   spawner.image = "<registry>/lmcourse-staff:<tag>" if spawner.user.name in STAFF else spawner.image
 #   c.DockerSpawner.volumes = {"/srv/nbgrader/exchange": "/srv/nbgrader/exchange"}
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = os.environ.get("LMCOURSE_HUB_HOMES", str(STATE / "home")) + "/{username}"
-c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
+c.JupyterHub.spawner_class = {"local": "localprocess", "simple": "simple"}[SPAWNER]
+c.Spawner.cmd = [USER_PYTHON, "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
-if os.geteuid() == 0:  # a trial run as root (containers, CI); the course image runs as jovyan
-    c.Spawner.args = ["--ServerApp.allow_root=True"]
 c.Spawner.environment = {
-    # nbgrader: the exchange, and the student id of each user. All users of this spawner share one
-    # OS account, so nbgrader cannot tell them apart by account; in the docker-stacks images every
-    # user is "jovyan" and nbgrader reads $JUPYTERHUB_USER by itself, so this line is harmless there.
     "NBGRADER_EXCHANGE": EXCHANGE,
-    "NBGRADER_STUDENT_ID": lambda spawner: spawner.user.name,
     # where the users' servers find hub/singleuser/nbgrader_config.py (/etc/jupyter/ in the image)
     "JUPYTER_CONFIG_PATH": str(HERE / "singleuser"),
+    # kernels and terminals find the users' Python first
+    "PATH": f"{Path(USER_PYTHON).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     "LMCOURSE_HUB_STATE": str(STATE),  # marks every process of this hub (the hub test looks for leftovers)
     "MPLBACKEND": "Agg",
 }
+if SPAWNER == "simple":
+    c.SimpleLocalProcessSpawner.home_dir_template = os.environ.get("LMCOURSE_HUB_HOMES", str(STATE / "home")) + "/{username}"
+    # nbgrader names a student by the OS account, which all users of this spawner share; in the
+    # docker-stacks images every user is "jovyan" and nbgrader reads $JUPYTERHUB_USER by itself
+    c.Spawner.environment["NBGRADER_STUDENT_ID"] = lambda spawner: spawner.user.name
+    if os.geteuid() == 0:  # a trial run as root (containers, CI)
+        c.Spawner.args = ["--ServerApp.allow_root=True"]
 
 # --- nbgrader's course groups, for hubs that several courses share: formgrade-<course> holds the
 #     graders, nbgrader-<course> the students (read by nbgrader's JupyterHubAuthPlugin) ------------

@@ -17,7 +17,7 @@ c.CourseDirectory.course_id = "lmcourse"
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 # every student, whatever the user's server sets for its own submissions
 c.CourseDirectory.student_id = "*"
-# All users share one OS account (jovyan in the course image, the hub's account with the local
-# spawner), so the owner of a submission never matches its student; nbgrader would warn
-# "cheating attempt?" for every one of them.
-c.ExchangeCollect.check_owner = False
+# nbgrader's default check_owner stays on: each submission in the exchange is owned by the OS user who
+# submitted it (the hub's LocalProcessSpawner), and collect warns "cheating attempt?" when a
+# submission's owner is not the student it names. (Containers that all run as jovyan need
+# `c.ExchangeCollect.check_owner = False` here instead.)
