@@ -33,7 +33,7 @@ import nbformat
 
 from autograder.course import REPO, SOLUTIONS, assignments, generate_release
 from autograder.nbclean import clean
-from autograder.reference import TAG, reference_units
+from autograder.reference import FOLDER, TAG, reference_units
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -227,12 +227,15 @@ def _readme_status(record):
 def check(folder, solutions=SOLUTIONS, released=()):
     """Raise :class:`EditionError` when a file of ``folder`` holds solution or hidden-test text.
 
-    Solution lines of the ``released`` units are allowed; hidden tests never are.
+    Solution lines of the ``released`` units are allowed, and so is a hidden-test line that their
+    answers or reference modules hold already; any other hidden-test line never is.
     """
     kept = [u for u in assignments() if u not in released]
-    answers = "\n".join(_regions(SOLUTION_REGION, u, solutions) for u in released)
+    answers = "\n".join([_regions(SOLUTION_REGION, u, solutions) for u in released] +
+                        [(FOLDER / f"{u}.py").read_text() for u in released if (FOLDER / f"{u}.py").exists()])
     secrets = {"solution code": set().union(*[secret_lines(SOLUTION_REGION, u, solutions) for u in kept]),
-               # a hidden test may hold a line of the answer itself (a model built the same way): released with it
+               # a hidden test may hold a line of the answer or of its reference module (a model built the
+               # same way, a loop over the orders): released with them
                "a hidden test": {line for line in secret_lines(HIDDEN_REGION, solutions=solutions) if line not in answers}}
     if not secrets["a hidden test"] or (kept and not secrets["solution code"]):
         raise EditionError("found no solution or hidden-test text in solutions/: the check would be vacuous")

@@ -88,6 +88,7 @@ def test_nbgrader_configs_of_students_and_instructor_agree():
     assert student.CourseDirectory.student_id == "alice"
     assert instructor.CourseDirectory.student_id == "*", "the instructor collects every student"
     assert "check_owner" not in instructor.ExchangeCollect, "collect checks who owns each submission (nbgrader's default)"
+    assert instructor.ExchangeFactory.collect == "autograder.exchange.OwnedCollect", "collect must refuse forged submissions"
     without = load_nbgrader_config(REPO / "hub" / "singleuser" / "nbgrader_config.py", {"NBGRADER_STUDENT_ID": ""})
     assert "student_id" not in without.CourseDirectory, "without the variable nbgrader names the student itself"
 

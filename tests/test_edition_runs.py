@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from autograder import edition
-from autograder.course import assignments
+from autograder.course import REPO, assignments
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,8 @@ def test_the_released_solutions_and_lectures_run_from_the_edition_alone(student_
 
     edition_copy = tmp_path / "edition"
     shutil.copytree(built_all, edition_copy, ignore=shutil.ignore_patterns(".git"))
+    for lecture in (REPO / "lectures").glob("*.ipynb"):  # so this nbval run is the lectures' (make test has no other)
+        assert (edition_copy / "lectures" / lecture.name).read_bytes() == lecture.read_bytes(), f"{lecture.name} differs"
     env = dict(_student_env(), LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")
     failures = []
     for unit in assignments():

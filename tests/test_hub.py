@@ -279,6 +279,32 @@ def spy_and_spoil(alice, bob, python, course, exchange, copies):
     assert results[-1] == 0, "alice found bob's submission in the exchange's inbound folder"
 
 
+# alice's forgery: a submission folder under bob's name, newer than his, holding her own notebook
+FORGE = """
+import os, shutil, sys
+folder, notebook, timestamp = sys.argv[1:4]
+os.mkdir(folder)
+shutil.copy(notebook, folder)
+with open(os.path.join(folder, "timestamp.txt"), "w") as f:
+    f.write(timestamp)
+"""
+
+
+def forge_for(alice, bob, python, exchange):
+    """As alice, write a submission in bob's name into the exchange (any student can write there):
+    the course's collect must refuse it. Returns its folder."""
+    inbound = exchange / COURSE_ID / "inbound"
+    [real] = inbound.glob(f"{bob}+{ASSIGNMENT}+*")
+    stamp = real.name.rsplit("+", 3)[2]
+    later = "2099" + stamp[4:]
+    forged = inbound / f"{bob}+{ASSIGNMENT}+{later}+forged"
+    notebook = Path(pwd.getpwnam(alice).pw_dir) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    r = as_user(alice, [python, "-c", FORGE, forged, notebook, later])
+    assert r.returncode == 0, r.stderr
+    assert forged.stat().st_uid == pwd.getpwnam(alice).pw_uid
+    return forged
+
+
 def test_release_fetch_submit_collect_grade_feedback_on_a_real_hub(tmp_path):
     if os.geteuid() != 0 or not (shutil.which("useradd") and shutil.which("runuser")):
         pytest.skip("needs root, useradd and runuser: the hub runs as root, the test creates a system user per student")
@@ -355,10 +381,12 @@ def round_trip(hub, exchange, course, students, python, work):
         assert submitted.stat().st_uid == pwd.getpwnam(student).pw_uid, "a submission is owned by its student"
 
     spy_and_spoil(alice, bob, python, course, exchange, copies=[work / bob / f"{ASSIGNMENT}.ipynb"])
+    forged = forge_for(alice, bob, python, exchange)
 
-    # the instructor collects (nbgrader checks who owns each submission), grades with the hardened
-    # pipeline, returns feedback
+    # the instructor collects (the course's collect refuses what its owner did not submit under their
+    # own name), grades with the hardened pipeline, returns feedback
     out = instructor(course, exchange, str(BIN / "nbgrader"), "collect", ASSIGNMENT)
+    assert f"Refused {forged.name}" in out, f"the forged submission was not refused:\n{out}"
     assert "cheating" not in out, out
     for student in students:
         assert (course / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()

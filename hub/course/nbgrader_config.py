@@ -17,7 +17,9 @@ c.CourseDirectory.course_id = "lmcourse"
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 # every student, whatever the user's server sets for its own submissions
 c.CourseDirectory.student_id = "*"
-# nbgrader's default check_owner stays on: each submission in the exchange is owned by the OS user who
-# submitted it (the hub's LocalProcessSpawner), and collect warns "cheating attempt?" when a
-# submission's owner is not the student it names. (Containers that all run as jovyan need
-# `c.ExchangeCollect.check_owner = False` here instead.)
+# Each submission in the exchange is owned by the OS user who submitted it (the hub's
+# LocalProcessSpawner). nbgrader's collect only warns when a folder names another student than its
+# owner and collects it anyway; the course's collect refuses it and takes the student's own newest
+# submission (a student can write a folder under anyone's name). Containers that all run as jovyan
+# cannot tell students apart by owner: there, use a per-user exchange (e.g. ngshare) instead.
+c.ExchangeFactory.collect = "autograder.exchange.OwnedCollect"
