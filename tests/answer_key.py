@@ -228,21 +228,23 @@ class Screen:
         for i, cell in enumerate(self.nb.cells):
             if cell.cell_type == "code":
                 self.client.execute_cell(cell, i)
-        self.baseline = {t for t, c in self.tests.items() if _passed(c)}
         self._run(_TRY + f"\n_answer_key_tests = {({t: c.source for t, c in self.tests.items()})!r}")
         return self
 
     def __exit__(self, *exc):
         return self._kernel.__exit__(*exc)
 
-    def gains(self, pasted):
-        """The test cells that pass once ``pasted`` ({graded name: Candidate}) is pasted and fail
-        on the untouched release."""
-        code = "\n\n".join(c.pasted_as(name) for name, c in pasted.items())
-        tests = sorted(t for t, names in self._names.items() if names & set(pasted))
+    def tested_with(self, name):
+        """Every name the test cells of ``name`` read (the other graded names they call among them)."""
+        return set().union(*[names for names in self._names.values() if name in names])
+
+    def passing(self, pasted, name):
+        """The test cells naming ``name`` that pass once ``pasted`` ({graded name: Candidate}) is pasted."""
+        code = "\n\n".join(c.pasted_as(n) for n, c in pasted.items())
+        tests = sorted(t for t, names in self._names.items() if name in names)
         cell = self._run(f"_answer_key_try({code!r}, {tests!r}, {self.seconds}, {_imported(code)!r})")
         [report] = "".join(out.get("text", "") for out in cell.outputs if out.get("name") == "stdout").split()
-        return set(report.split(",")) - {"-"} - self.baseline
+        return set(report.split(",")) - {"-"}
 
     def _run(self, source):
         cell = nbformat.v4.new_code_cell(source)
@@ -304,10 +306,6 @@ def _imported(code):
 def _is_test(cell):
     info = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and bool(info.get("grade")) and not info.get("solution")
-
-
-def _passed(cell):
-    return not any(out.get("output_type") == "error" for out in cell.outputs)
 
 
 def _loaded_names(source):
