@@ -3,6 +3,7 @@ solution notebooks and every lecture executed there, and the kernels they start 
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -80,17 +81,19 @@ def test_the_released_solutions_and_lectures_run_from_the_edition_alone(student_
     for lecture in (REPO / "lectures").glob("*.ipynb"):  # so this nbval run is the lectures' (make test has no other)
         assert (edition_copy / "lectures" / lecture.name).read_bytes() == lecture.read_bytes(), f"{lecture.name} differs"
     env = dict(_student_env(), LMCOURSE_AUTOGRADING="1", MPLBACKEND="Agg")
-    failures = []
-    for unit in assignments():
+
+    def run(unit):
         folder = edition_copy / edition.RELEASED_FOLDER / unit
-        run = subprocess.run([str(student_python), "-m", "nbconvert", "--to", "notebook", "--execute",
-                              "--output", f"{unit}-run.ipynb", f"{unit}.ipynb"], cwd=folder, env=env,
-                             capture_output=True, text=True, timeout=600)
-        if run.returncode != 0:
-            failures.append(f"{unit}: {run.stderr[-1500:]}")
-    lectures = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                               "lectures"], cwd=edition_copy, env=dict(_student_env(), MPLBACKEND="Agg"),
-                              capture_output=True, text=True, timeout=1800)
+        done = subprocess.run([str(student_python), "-m", "nbconvert", "--to", "notebook", "--execute",
+                               "--output", f"{unit}-run.ipynb", f"{unit}.ipynb"], cwd=folder, env=env,
+                              capture_output=True, text=True, timeout=600)
+        return f"{unit}: {done.stderr[-1500:]}" if done.returncode else None
+
+    with ThreadPoolExecutor(2) as pool:  # two at a time: the notebooks mostly wait on their kernels
+        failures = [f for f in pool.map(run, assignments()) if f]
+    lectures = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+                               "--dist", "loadfile", "--nbval-lax", "lectures"], cwd=edition_copy,
+                              env=dict(_student_env(), MPLBACKEND="Agg"), capture_output=True, text=True, timeout=1800)
     if lectures.returncode != 0:
         failures.append(f"lectures: {lectures.stdout[-3000:]}")
     assert not failures, "\n\n".join(failures)
