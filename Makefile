@@ -13,7 +13,7 @@ demo: setup
 
 ## test: the whole test suite (what CI runs); the lectures run under nbval from the student edition (tests/test_edition_runs.py)
 test: setup
-	$(PY) -m pytest -n 2 --dist loadfile tests
+	$(PY) -m pytest -n 2 tests
 
 ## bench: speed comparisons against nltk.lm, torch and plain nbgrader (not part of the test suite)
 bench: setup

@@ -22,15 +22,17 @@ def pick_device(prefer=None):
 
 
 def seed_everything(seed):
-    """Seed Python's, NumPy's and (if installed) PyTorch's random number generators."""
+    """Seed Python's, NumPy's and (if it has been imported) PyTorch's random number generators.
+
+    PyTorch is not imported here (a NumPy notebook would pay over a second for it), so a notebook
+    that uses torch imports it before calling this: a torch imported later is seeded at random."""
     import random
+    import sys
 
     import numpy as np
 
     random.seed(seed)
     np.random.seed(seed)
-    try:
-        import torch
-    except ImportError:
-        return
-    torch.manual_seed(seed)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)

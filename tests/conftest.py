@@ -37,3 +37,33 @@ def make_ngram_course(ngram_submissions):
         return course
 
     return make
+
+
+# Modules whose tests of one unit share nothing with another unit's: each unit is a scheduling group.
+SPLIT_BY_UNIT = {"test_pipeline.py", "test_hostile_corpus.py", "test_answer_key.py", "test_answer_key_torch.py",
+                 "test_solution_notebooks.py"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """The schedule of the suite's workers (``make test`` runs two).
+
+    A module's tests stay together on one worker, since they share its fixtures (xdist's
+    ``loadfile``), except in the modules of ``SPLIT_BY_UNIT``, where each unit is a group of its own
+    so that both workers share them."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModuleOrUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module, _, test = nodeid.partition("::")
+            if Path(module).name in SPLIT_BY_UNIT and test.endswith("]"):
+                return module + test[test.index("["):]
+            return module
+
+    return ByModuleOrUnit(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """Slow tests first, so that the quick ones fill in the end of the run instead of one slow
+    group running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -1,4 +1,7 @@
 """The small support modules: grading flag, device choice, numerical checks."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -34,6 +37,12 @@ def test_seed_everything_repeats_numpy_and_torch():
     device.seed_everything(3)
     b = (np.random.rand(3), torch.rand(3))
     assert np.array_equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_seed_everything_does_not_import_torch():
+    code = "import sys; from lmcourse import device; device.seed_everything(0); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False", "seed_everything imported torch in a process that had not"
 
 
 def test_rel_error():
