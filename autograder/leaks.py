@@ -149,8 +149,10 @@ class HiddenText:
 
 def failure_messages(source):
     """The literal text of the messages a test cell's failures show: an ``assert``'s message, the
-    arguments of a raised exception, and ``msg=``/``err_msg=`` of NumPy's and torch's checks (for
-    an f-string, its literal parts). Nothing when the cell does not parse."""
+    arguments of a raised exception, ``msg=``/``err_msg=`` of NumPy's and torch's checks, and the
+    values of a dict assigned to a name that starts with ``HINTS`` (messages that a test builds
+    with ``.format`` and passes through its own helpers); for an f-string, its literal parts.
+    Nothing when the cell does not parse."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
@@ -163,7 +165,15 @@ def failure_messages(source):
             found += node.exc.args
         elif isinstance(node, ast.Call):
             found += [k.value for k in node.keywords if k.arg in ("msg", "err_msg")]
+        elif _assigns_hints(node):
+            found += node.value.values
     return [c.value for expr in found for c in ast.walk(expr) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+
+
+def _assigns_hints(node):
+    """``HINTS_X = {...}``: a test cell's table of failure messages."""
+    return (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+            and any(isinstance(t, ast.Name) and t.id.startswith("HINTS") for t in node.targets))
 
 
 def _normal(text):

@@ -83,3 +83,19 @@ def test_a_failing_tests_own_message_reaches_the_student():
     leak = 'assert out == 24690, "f must double every element of its input, including the last one"'
     assert h.scrub(leak)[1] == 1, "the assert statement itself is hidden-test text"
     assert h.scrub("out = f(secret_input_of_the_hidden_test)")[1] == 1
+
+
+def test_a_hidden_hints_table_reaches_the_student_but_not_the_code_around_it():
+    """Messages kept in a hidden ``HINTS_*`` dict are feedback; a dict of another name is test text."""
+    source = new_notebook(cells=[_test_cell(
+        '### BEGIN HIDDEN TESTS\n'
+        'HINTS_F = {"double": "{what}: f should double every element of its input, the last one too"}\n'
+        'EXPECTED_F = {"big": "the expected table of the secret twelve-thousand inputs"}\n'
+        'check(f(secret_input_of_the_hidden_test), HINTS_F["double"].format(what="f"))\n'
+        '### END HIDDEN TESTS\n')])
+    h = HiddenText.of(source, RELEASE)
+    shown = "AssertionError: f: f should double every element of its input, the last one too"
+    assert h.scrub(shown) == (shown, 0), "a message of a HINTS_ table was cut from the feedback"
+    assert h.scrub("the expected table of the secret twelve-thousand inputs")[1] == 1, \
+        "the strings of a dict not named HINTS_... are hidden-test text"
+    assert h.scrub('check(f(secret_input_of_the_hidden_test), HINTS_F["double"].format(what="f"))')[1] == 1
