@@ -32,6 +32,16 @@ def test_release_contains_no_solution_or_hidden_test_text(regex, what):
         assert not leaked, f"{path} contains {what}: {leaked[:3]}"
 
 
+def test_the_hidden_tests_failure_messages_stay_hidden():
+    """A hidden test's table of messages (a HINTS_* dict, see autograder.leaks.failure_messages)
+    says what the hidden tests check: it belongs in the hidden region, not in the release."""
+    tables = [path for path in SOLUTIONS.glob("*/*.ipynb") if "HINTS_" in path.read_text()]
+    assert tables, "no HINTS_ table in solutions/: the check would be vacuous"
+    for path in EXERCISES.glob("*/*.ipynb"):
+        visible = [c.source for c in nbformat.read(path, as_version=4).cells if "HINTS_" in c.source]
+        assert not visible, f"{path} shows a HINTS_ table of hidden-test messages: move it below ### BEGIN HIDDEN TESTS"
+
+
 def test_notebooks_are_stored_clean():
     for path in list(EXERCISES.glob("*/*.ipynb")) + list(SOLUTIONS.glob("*/*.ipynb")):
         nb = nbformat.read(path, as_version=4)
