@@ -14,4 +14,4 @@ from collections import Counter
 def build_vocab(sentences, min_count=2):
     warnings.warn("build_vocab: min_count is applied to raw counts", UserWarning)
     counts = Counter(word for sentence in sentences for word in sentence)
-    return {w for w, c in counts.items() if c >= min_count} | {"</s>", "<unk>"}
+    return {w for w, c in counts.items() if c >= min_count and w != "<s>"} | {"</s>", "<unk>"}

@@ -15,7 +15,7 @@ from collections import Counter
 
 def build_vocab(sentences, min_count=2):
     counts = Counter(word for sentence in sentences for word in sentence)
-    return {w for w, c in counts.items() if c >= min_count} | {"</s>", "<unk>"}
+    return {w for w, c in counts.items() if c >= min_count and w != "<s>"} | {"</s>", "<unk>"}
 
 
 _here = pathlib.Path.cwd()
