@@ -73,7 +73,8 @@ def test_notebooks_in_the_student_venv_run_on_its_python(student_python, tmp_pat
 def test_the_released_solutions_and_lectures_run_from_the_edition_alone(student_python, built_all, tmp_path):
     """With every unit released: each released solution notebook (the answers filled in, as a student
     who solved it has it) runs top to bottom with its visible tests, cut down as the autograder
-    does, and every lecture passes nbval, all in the student venv, from a copy of the edition."""
+    does, and every lecture passes nbval (its long training cut down the same way), all in the student
+    venv, from a copy of the edition."""
     import shutil
 
     edition_copy = tmp_path / "edition"
@@ -93,7 +94,8 @@ def test_the_released_solutions_and_lectures_run_from_the_edition_alone(student_
         failures = [f for f in pool.map(run, assignments()) if f]
     lectures = subprocess.run([str(student_python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
                                "--dist", "loadfile", "--nbval-lax", "lectures"], cwd=edition_copy,
-                              env=dict(_student_env(), MPLBACKEND="Agg"), capture_output=True, text=True, timeout=1800)
+                              env=env, capture_output=True, text=True, timeout=1800)  # cut down: the full runs are
+    # benchmarks/bench_notebooks.py's
     if lectures.returncode != 0:
         failures.append(f"lectures: {lectures.stdout[-3000:]}")
     assert not failures, "\n\n".join(failures)
