@@ -103,6 +103,26 @@ def _reference_view(units):
     return args + ["--remount-ro", folder]
 
 
+# Installed packages that implement what an exercise grades (nltk: n-gram models with smoothing,
+# corpus BLEU). The grader's own side (the test cells) may use them as references; a kernel sees
+# an empty folder in their place, so an answer that calls one fails instead of scoring.
+ANSWERING_PACKAGES = ("nltk",)
+
+
+def _answering_packages_view(names=ANSWERING_PACKAGES):
+    """bwrap arguments that show each installed package of ``names`` as an empty folder."""
+    import importlib.util
+
+    args = []
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            for folder in spec.submodule_search_locations:
+                folder = os.path.realpath(folder)
+                args += ["--tmpfs", folder, "--remount-ro", folder]
+    return args
+
+
 def minimal_etc():
     """A folder to show as the kernel's /etc: the loader's cache, and accounts of its own."""
     if not _ETC:
@@ -261,7 +281,8 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, re
     ``sockdir`` holds the connection file on the grader's disk; in the sandbox it is a small
     tmpfs with that one file, where the kernel makes its sockets. ``startup`` is the IPython
     startup file the kernel runs (see :mod:`autograder.kernels`). Of the course's reference code
-    (``lmcourse.reference``) the kernel sees only the modules of ``reference_units``.
+    (``lmcourse.reference``) the kernel sees only the modules of ``reference_units``, and none of
+    the ``ANSWERING_PACKAGES``.
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
     if info_fd is not None:
@@ -271,7 +292,7 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, re
     args += ["--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
-    args += _reference_view(reference_units)
+    args += _reference_view(reference_units) + _answering_packages_view()
     args += ["--ro-bind", str(minimal_etc()), "/etc"]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
         if os.path.islink(link):
