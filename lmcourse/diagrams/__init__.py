@@ -63,7 +63,7 @@ def arrow(ax, start, end, text="", colour="black", style="-|>", curve=0.0, fonts
     """An arrow from ``start`` to ``end`` (points in data units), with an optional label at its middle.
 
     ``curve`` bends it (the ``rad`` of matplotlib's arc3 connection; 0 is straight); ``shrink`` stops
-    it that many points short of both ends, so it touches a box's edge rather than its centre.
+    it that many points short of both ends. To join two boxes, pass points on their edges.
     """
     from matplotlib.patches import FancyArrowPatch
 
