@@ -73,3 +73,9 @@ def arrow(ax, start, end, text="", colour="black", style="-|>", curve=0.0, fonts
     if text:
         ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, text, ha="center", va="center",
                 fontsize=fontsize, color=colour, backgroundcolor="white")
+
+
+def label(ax, x, y, text, colour="black", fontsize=9, background="white", pad=0.12, ha="center", **kwargs):
+    """Text centred at ``(x, y)`` on a patch of ``background``, so that it stays readable on a line."""
+    ax.text(x, y, text, ha=ha, va="center", fontsize=fontsize, color=colour,
+            bbox=dict(boxstyle=f"round,pad={pad}", facecolor=background, edgecolor="none"), **kwargs)

@@ -8,7 +8,9 @@ operations. The notation is the lecture's: gates ``i, f, o`` and candidate ``g``
 reset ``r``, update ``z`` and candidate ``n`` for the GRU (the course convention, in which ``z`` is
 the fraction of the state that is *written*: ``h_t = (1 - z) * h_{t-1} + z * n``).
 """
-from lmcourse.diagrams import arrow, box, canvas, circle
+from functools import partial
+
+from lmcourse.diagrams import arrow, box, canvas, circle, label
 
 _PATH = "#c2410c"     # the carried state: the cell path of the LSTM, the state path of the GRU
 _GATE = "#1f4e9c"     # labels of the gate values on the wires
@@ -29,10 +31,7 @@ def _wire(ax, points, colour="black", linewidth=1.2, head=True, zorder=1):
         arrow(ax, tip_start, points[-1], colour=colour, shrink=0)
 
 
-def _label(ax, x, y, text, colour=_GATE, fontsize=10, ha="center"):
-    """Text on a patch of the background colour, so that it stays readable on top of a line."""
-    ax.text(x, y, text, ha=ha, va="center", fontsize=fontsize, color=colour, zorder=5,
-            bbox=dict(boxstyle="round,pad=0.1", facecolor=_BACK, edgecolor="none"))
+_label = partial(label, colour=_GATE, fontsize=10, background=_BACK, pad=0.1, zorder=5)
 
 
 def _bridge(ax, x, y, wire="vertical", size=0.16):

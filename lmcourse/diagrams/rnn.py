@@ -5,16 +5,15 @@ the Axes. The notation is the lecture's: ``U`` maps the input into the state, ``
 from one step to the next, ``O`` (with bias ``c``) maps the state to the logits, ``E`` is the
 embedding table (textbooks also write ``W_xh``, ``W_hh`` and ``W_hy`` for ``U``, ``W`` and ``O``).
 """
-from lmcourse.diagrams import arrow, box, canvas
+from functools import partial
+
+from lmcourse.diagrams import arrow, box, canvas, label
 
 _WEIGHT = "#1f4e9c"   # colour of the weight labels: the same matrices at every step
 _LOSS = "#a4262c"     # colour of the loss terms
 
 
-def _label(ax, x, y, text, colour=_WEIGHT, fontsize=9, **kwargs):
-    """Text on a white patch, so that it stays readable on top of a line."""
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=colour,
-            bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none"), **kwargs)
+_label = partial(label, colour=_WEIGHT)
 
 
 def _self_loop(ax, x, y, width, text):
