@@ -103,10 +103,11 @@ def _reference_view(units):
     return args + ["--remount-ro", folder]
 
 
-# Installed packages that implement what an exercise grades (nltk: n-gram models with smoothing,
-# corpus BLEU). The grader's own side (the test cells) may use them as references; a kernel sees
-# an empty folder in their place, so an answer that calls one fails instead of scoring.
-ANSWERING_PACKAGES = ("nltk",)
+# Installed packages that implement what an exercise grades (nltk: n-gram models with smoothing and
+# corpus BLEU; sacrebleu: corpus BLEU). The grader's own side (the test cells) and the staff's tests
+# may use them as references; a kernel sees an empty folder in their place, so an answer that calls
+# one fails instead of scoring.
+ANSWERING_PACKAGES = ("nltk", "sacrebleu")
 
 
 def _answering_packages_view(names=ANSWERING_PACKAGES):
