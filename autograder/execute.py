@@ -33,7 +33,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
 
 from autograder.channel.kernel import serve_code
-from autograder.reference import reference_units
+from autograder.reference import imported_packages, reference_units
 from autograder.trusted import GradingPlan, TrustedRunner, Verdict
 
 ALLOWED_MIME = ("text/plain", "image/png", "image/jpeg")
@@ -148,7 +148,7 @@ class BoundaryExecute(Execute):
         self.budget = OutputBudget(self.max_cell_output_bytes, self.max_notebook_output_bytes, self.max_image_bytes)
         source = self._source_path(resources)
         self.plan = None if self.tests_in_kernel else _plan_of(source)
-        self.reference_units = _kernel_reference_of(source)
+        self.reference_units, self.kernel_packages = _kernel_imports_of(source, tests_too=self.tests_in_kernel)
         self.runner = None
         self._tests_thread = TestsThread()
         try:
@@ -158,8 +158,9 @@ class BoundaryExecute(Execute):
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
-        if hasattr(km, "reference_units"):  # the sandbox shows the kernel only these reference modules
+        if hasattr(km, "reference_units"):  # the sandbox shows the kernel only these reference modules and frameworks
             km.reference_units = list(self.reference_units)
+            km.kernel_packages = list(self.kernel_packages)
         return km
 
     def _source_path(self, resources):
@@ -278,7 +279,7 @@ class BoundaryExecute(Execute):
 
 
 _PLANS = {}  # (path, size, mtime) -> GradingPlan: a grading process reads each source notebook once
-_REFERENCE = {}  # (path, size, mtime) -> the units of _kernel_reference_of
+_IMPORTS = {}  # (path, size, mtime, tests_too) -> what _kernel_imports_of returns
 
 
 def _plan_of(path):
@@ -292,14 +293,16 @@ def _plan_of(path):
     return _PLANS[key]
 
 
-def _kernel_reference_of(path):
-    """The units whose reference code the kernel-side cells of the source notebook at ``path`` import."""
+def _kernel_imports_of(path, tests_too=False):
+    """(units whose reference code, packages that) the kernel-side cells of the source notebook at
+    ``path`` import; ``tests_too`` when the test cells run in the kernel as well."""
     info = os.stat(path)
-    key = (str(path), info.st_size, info.st_mtime_ns)
-    if key not in _REFERENCE:
-        _REFERENCE.clear()
-        _REFERENCE[key] = reference_units(nbformat.read(path, as_version=4), kernel_only=True)
-    return _REFERENCE[key]
+    key = (str(path), info.st_size, info.st_mtime_ns, tests_too)
+    if key not in _IMPORTS:
+        _IMPORTS.clear()
+        nb = nbformat.read(path, as_version=4)
+        _IMPORTS[key] = (reference_units(nb, kernel_only=not tests_too), imported_packages(nb, kernel_only=not tests_too))
+    return _IMPORTS[key]
 
 
 class TestsThread:

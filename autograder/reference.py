@@ -5,7 +5,9 @@ tag ``reference:<unit>`` of a cell that holds such code itself (a lecture that w
 it plots): the student edition shows that cell's outputs but not its code until ``unit`` is released. The grader's
 sandbox shows a kernel only the reference modules of its assignment's source notebook (none for most
 units, the cells of the rnn and lstm_gru units for birnn); the student edition holds a notebook that
-runs unreleased reference code only as its executed page (see :mod:`autograder.edition`).
+runs unreleased reference code only as its executed page (see :mod:`autograder.edition`). The same
+reading gives the packages a notebook imports (:func:`imported_packages`): the sandbox shows a kernel
+a framework such as torch only when its assignment's own cells import it.
 """
 import ast
 import re
@@ -30,9 +32,23 @@ def reference_units(nb, kernel_only=False):
     ``kernel_only``: leave out the graded test cells, which the grader runs on its side of the
     boundary (see :mod:`autograder.execute`), so only what the student's kernel runs counts.
     """
-    found = set()
+    found = {unit for cell in nb.cells for unit in tagged_units(cell)}
+    for module, names in _imports(nb, kernel_only):
+        found.add(_unit(module))
+        if module == PACKAGE:
+            found |= set(names)
+    return sorted(found - {None})
+
+
+def imported_packages(nb, kernel_only=False):
+    """Sorted top-level packages that the code cells of notebook ``nb`` import (``kernel_only`` as
+    in :func:`reference_units`)."""
+    return sorted({module.split(".")[0] for module, _ in _imports(nb, kernel_only)})
+
+
+def _imports(nb, kernel_only):
+    """(module, [names imported from it]) for every import statement of the code cells of ``nb``."""
     for cell in nb.cells:
-        found |= set(tagged_units(cell))
         if cell.cell_type != "code" or (kernel_only and _is_test(cell)):
             continue
         try:
@@ -41,12 +57,9 @@ def reference_units(nb, kernel_only=False):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found |= {_unit(a.name) for a in node.names}
+                yield from ((a.name, []) for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
-                found.add(_unit(node.module))
-                if node.module == PACKAGE:
-                    found |= {a.name for a in node.names}
-    return sorted(found - {None})
+                yield node.module, [a.name for a in node.names]
 
 
 def tagged_units(cell):

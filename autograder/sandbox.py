@@ -56,6 +56,7 @@ LIMITS = Limits()
 _ACTIVE = {}
 _ACTIVE_LOCK = threading.Lock()
 _ETC = []  # the minimal /etc of this process, made once
+_REFUSING_INIT = []  # the __init__.py of hidden packages, made once
 
 
 def bwrap_path():
@@ -105,13 +106,28 @@ def _reference_view(units):
 
 # Installed packages that implement what an exercise grades (nltk: n-gram models with smoothing and
 # corpus BLEU; sacrebleu: corpus BLEU). The grader's own side (the test cells) and the staff's tests
-# may use them as references; a kernel sees an empty folder in their place, so an answer that calls
+# may use them as references; a kernel sees a package that refuses to import in their place, so an answer that calls
 # one fails instead of scoring.
 ANSWERING_PACKAGES = ("nltk", "sacrebleu")
+# Frameworks that answer the units that do not use them (torch's autograd computes every gradient
+# the NumPy units ask for), each with the packages installed only for it: a kernel sees them only
+# when the kernel-side cells of its assignment's source notebook import the framework.
+FRAMEWORKS = {"torch": ("torch", "functorch", "torchgen", "sympy", "mpmath")}
 
 
-def _answering_packages_view(names=ANSWERING_PACKAGES):
-    """bwrap arguments that show each installed package of ``names`` as an empty folder."""
+def hidden_packages(kernel_packages=()):
+    """The installed packages a kernel whose notebook imports ``kernel_packages`` must not see."""
+    hidden = list(ANSWERING_PACKAGES)
+    for framework, packages in FRAMEWORKS.items():
+        if framework not in kernel_packages:
+            hidden += packages
+    return hidden
+
+
+def _empty_packages_view(names):
+    """bwrap arguments that show each installed package of ``names`` as a folder holding only an
+    ``__init__.py`` that refuses the import (an empty folder would import as a namespace package,
+    and code that finds the name in ``sys.modules`` would then fail far from the import)."""
     import importlib.util
 
     args = []
@@ -120,8 +136,20 @@ def _answering_packages_view(names=ANSWERING_PACKAGES):
         if spec is not None and spec.submodule_search_locations:
             for folder in spec.submodule_search_locations:
                 folder = os.path.realpath(folder)
-                args += ["--tmpfs", folder, "--remount-ro", folder]
+                args += ["--tmpfs", folder, "--ro-bind", str(_refusing_init()), os.path.join(folder, "__init__.py"),
+                         "--remount-ro", folder]
     return args
+
+
+def _refusing_init():
+    """A package ``__init__.py`` whose import fails with ModuleNotFoundError, made once per process."""
+    if not _REFUSING_INIT:
+        path = Path(tempfile.mkdtemp(prefix="lmcourse-absent-")) / "__init__.py"
+        path.write_text('raise ModuleNotFoundError(f"No module named {__name__!r} in the grading kernel of this assignment", '
+                        'name=__name__)\n')
+        atexit.register(shutil.rmtree, path.parent, ignore_errors=True)
+        _REFUSING_INIT.append(path)
+    return _REFUSING_INIT[0]
 
 
 def minimal_etc():
@@ -276,14 +304,14 @@ def submitted_files(workdir):
     return out
 
 
-def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, reference_units=()):
+def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, reference_units=(), kernel_packages=()):
     """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
 
     ``sockdir`` holds the connection file on the grader's disk; in the sandbox it is a small
     tmpfs with that one file, where the kernel makes its sockets. ``startup`` is the IPython
     startup file the kernel runs (see :mod:`autograder.kernels`). Of the course's reference code
     (``lmcourse.reference``) the kernel sees only the modules of ``reference_units``, and none of
-    the ``ANSWERING_PACKAGES``.
+    the :func:`hidden_packages` of a kernel whose notebook imports ``kernel_packages``.
     """
     args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
     if info_fd is not None:
@@ -293,7 +321,7 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, re
     args += ["--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm"]
     for p in _readonly_paths():
         args += ["--ro-bind", p, p]
-    args += _reference_view(reference_units) + _answering_packages_view()
+    args += _reference_view(reference_units) + _empty_packages_view(hidden_packages(kernel_packages))
     args += ["--ro-bind", str(minimal_etc()), "/etc"]
     for link, target in (("/bin", "usr/bin"), ("/sbin", "usr/sbin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
         if os.path.islink(link):
@@ -330,6 +358,8 @@ class SandboxKernelManager(GradingKernelManager):
     startup_seconds = 60
     reference_units = List(Unicode(), help="Units whose reference modules the kernel may import (set per assignment "
                                            "by autograder.execute from its source notebook)")
+    kernel_packages = List(Unicode(), help="Packages the kernel-side cells of the assignment's source notebook import "
+                                           "(set by autograder.execute): the frameworks among them are shown")
 
     def _home(self):
         scratch = tempfile.mkdtemp(prefix="lmcourse-home-")
@@ -348,7 +378,7 @@ class SandboxKernelManager(GradingKernelManager):
         self._cgroup = Cgroup.create(LIMITS) if os.geteuid() == 0 else None
         self._info_read, self._info_write = os.pipe()
         wrapped = wrap_command(cmd, self._workdir, self._sockdir, self._startup, info_fd=self._info_write,
-                               reference_units=self.reference_units)
+                               reference_units=self.reference_units, kernel_packages=self.kernel_packages)
         return self._cgroup.wrap(wrapped) if self._cgroup else wrapped
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):

@@ -391,6 +391,47 @@ def test_the_kernel_sees_only_its_assignments_reference_modules(tmp_path, units)
     assert lines[1:] == [f"imports {u}" for u in ("rnn", "lstm_gru") if u in units], lines
 
 
+@pytest.mark.skipif(not sandbox.available()[0], reason="bubblewrap cannot create namespaces here")
+@pytest.mark.parametrize("kernel_packages", [[], ["numpy", "torch"]])
+def test_the_kernel_has_torch_only_when_its_notebook_imports_it(tmp_path, kernel_packages):
+    """A kernel whose notebook does not import torch cannot import it (or sympy, installed for it)
+    however it asks, nor nltk in any case; the failed import leaves nothing in sys.modules."""
+    for name in ("work", "sock"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "sock" / "kernel.json").write_text("{}")
+    (tmp_path / "startup.py").write_text("")
+    probe = ("import importlib, sys\n"
+             "for name in ('torch', 'torch.autograd', 'sympy', 'nltk', 'nltk.translate.bleu_score'):\n"
+             "    try:\n        importlib.import_module(name)\n        print('imports', name)\n"
+             "    except ModuleNotFoundError as e:\n        print('refused', name, e.name in sys.modules, e.name)\n")
+    args = sandbox.wrap_command([sys.executable, "-c", probe], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py",
+                                kernel_packages=kernel_packages)
+    out = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    if kernel_packages:
+        expected = ["imports torch", "imports torch.autograd", "imports sympy"]
+    else:
+        expected = ["refused torch False torch", "refused torch.autograd False torch", "refused sympy False sympy"]
+    assert out.stdout.splitlines() == expected + ["refused nltk False nltk", "refused nltk.translate.bleu_score False nltk"], out.stdout
+
+
+def test_kernel_side_packages_are_read_from_the_cells_the_kernel_runs():
+    """The NumPy units' kernels get no torch: their hidden tests compare with torch.nn on the
+    grader's side, which does not count; the units whose students use torch get it."""
+    from autograder.reference import imported_packages
+
+    def kernel_imports_torch(unit, kernel_only=True):
+        nb = nbformat.read(SOLUTIONS / unit / f"{unit}.ipynb", as_version=4)
+        return "torch" in imported_packages(nb, kernel_only=kernel_only)
+
+    assert {u: kernel_imports_torch(u) for u in ("ngram", "rnn", "lstm_gru", "birnn", "seq2seq", "rnnlm")} == \
+        {"ngram": False, "rnn": False, "lstm_gru": True, "birnn": True, "seq2seq": True, "rnnlm": True}
+    assert kernel_imports_torch("rnn", kernel_only=False), \
+        "the rnn unit's hidden tests no longer use torch: the kernel-only case checks nothing"
+    assert set(sandbox.hidden_packages(["numpy"])) >= {"torch", "sympy", "nltk"}
+    assert "torch" not in sandbox.hidden_packages(["torch"]) and "nltk" in sandbox.hidden_packages(["torch"])
+
+
 def test_kernel_side_reference_units_leave_out_the_test_cells():
     """The kernel's view is read from the cells the kernel runs: the rnn unit's hidden tests import its
     reference numerical gradient on the grader's side, which must not show it to the student's kernel."""
