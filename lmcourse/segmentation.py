@@ -19,7 +19,7 @@ Split: the one of :mod:`lmcourse.data`, by work (validation: Julius Caesar, Much
 Richard II; test: Macbeth, The Tempest, Twelfth Night; train: the other 36 works). Sentences are
 kept in the order of the data module, optionally filtered by length; nothing is shuffled here.
 
-Character ids: 0 is padding (``PAD``), 1 the unknown character (``UNK``); :func:`build_vocab`
+Character ids: 0 is padding (``PAD``), 1 the unknown character (``UNK``); :func:`char_vocab`
 numbers the characters of a training set from 2 in sorted order.
 
 Metrics (:func:`scores`): accuracy over all characters, and precision, recall and F1 of the
@@ -92,7 +92,7 @@ def load_examples(split, min_len=1, max_len=None, limit=None):
     return out
 
 
-def build_vocab(examples, min_count=1):
+def char_vocab(examples, min_count=1):
     """Character vocabulary of a training set: ``[PAD, UNK]`` then the characters seen at least
     ``min_count`` times, sorted. Returns a list of str; the id of a character is its index."""
     counts = Counter(ch for chars, _ in examples for ch in chars)

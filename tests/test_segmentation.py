@@ -23,7 +23,7 @@ def test_decode_inverts_make_example():
 
 def test_vocab_encode_and_batch():
     examples = [seg.make_example(["to", "be", ","]), seg.make_example(["or", "not"])]
-    vocab = seg.build_vocab(examples)
+    vocab = seg.char_vocab(examples)
     assert vocab[:2] == [seg.PAD, seg.UNK] and vocab[2:] == sorted(set("tobe,ornot"))
     assert seg.encode("tz", vocab) == [vocab.index("t"), seg.UNK_ID]
     ids, labels, lengths = seg.make_batch(examples, vocab)
