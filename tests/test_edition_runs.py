@@ -11,6 +11,7 @@ import pytest
 
 from autograder import edition
 from autograder.course import REPO, assignments
+from student_venv import install_student_venv
 
 
 @pytest.fixture(scope="module")
@@ -23,21 +24,9 @@ def built_all(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def student_python(built_all, tmp_path_factory):
-    """A new venv with the edition's own support package installed from its files (editable). The
-    third-party packages are the staff venv's, at the pins the edition's requirements.txt names,
-    through a path file: the staff's editable installs (its lmcourse, the grader) are not processed."""
-    import sysconfig
-
+    """A new venv with the edition's own support package (see :func:`install_student_venv`)."""
     venv = tmp_path_factory.mktemp("student-venv") / "venv"
-    base = Path(sys.base_prefix) / "bin" / "python3"
-    subprocess.run([str(base), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)  # pip: the staff's
-    python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-    (Path(purelib) / "staff-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-e", str(built_all)], check=True, capture_output=True)
-    return python
+    return install_student_venv(Path(sys.base_prefix) / "bin" / "python3", built_all, venv)
 
 
 def _student_env():

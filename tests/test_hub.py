@@ -19,7 +19,6 @@ import signal
 import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ import requests
 from autograder import cases as cases_mod
 from autograder import edition
 from autograder.course import SOLUTIONS
+from student_venv import install_student_venv
 
 pytestmark = pytest.mark.slow
 
@@ -170,13 +170,7 @@ def student_venv(folder, user):
     built = folder / "student-edition"
     edition.stage(built, released=[])
     venv = folder / "venv"
-    subprocess.run([str(python_for(user)), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
-    python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-    (Path(purelib) / "staff-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-e", str(built)], check=True, capture_output=True)
+    python = install_student_venv(python_for(user), built, venv)
     shutil.copytree(Path(sys.prefix, "etc", "jupyter", "jupyter_server_config.d"),
                     venv / "etc" / "jupyter" / "jupyter_server_config.d")
     (venv / "share").mkdir()
