@@ -368,25 +368,29 @@ def test_wrap_command_does_not_bind_the_repository(tmp_path):
     assert shown and not any("solution" in p.read_text().lower() and "BEGIN SOLUTION" in p.read_text() for p in shown)
 
 
+def _sandboxed_probe(tmp_path, probe, **view):
+    """The lines the Python code ``probe`` prints in a sandbox made by wrap_command with ``view``."""
+    for name in ("work", "sock"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "sock" / "kernel.json").write_text("{}")
+    (tmp_path / "startup.py").write_text("")
+    args = sandbox.wrap_command([sys.executable, "-c", probe], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py", **view)
+    out = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.splitlines()
+
+
 @pytest.mark.skipif(not sandbox.available()[0], reason="bubblewrap cannot create namespaces here")
 @pytest.mark.parametrize("units", [[], ["lstm_gru", "rnn"]])
 def test_the_kernel_sees_only_its_assignments_reference_modules(tmp_path, units):
     """lmcourse.reference in the sandbox holds the modules of ``units`` and nothing else, so an answer
     cannot import another unit's reference code, whatever its import looks like."""
-    for name in ("work", "sock"):
-        (tmp_path / name).mkdir()
-    (tmp_path / "sock" / "kernel.json").write_text("{}")
-    (tmp_path / "startup.py").write_text("")
     probe = ("import importlib, os, lmcourse.reference as r\n"
              "print(sorted(os.listdir(r.__path__[0])))\n"
              "for u in ('ngram', 'rnn', 'lstm_gru', 'rnnlm'):\n"
              "    try:\n        importlib.import_module('lmcourse.reference.' + u)\n        print('imports', u)\n"
              "    except ImportError:\n        pass\n")
-    args = sandbox.wrap_command([sys.executable, "-c", probe], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py",
-                                reference_units=units)
-    out = subprocess.run(args, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr[-2000:]
-    lines = out.stdout.splitlines()
+    lines = _sandboxed_probe(tmp_path, probe, reference_units=units)
     assert lines[0] == str(sorted(["__init__.py"] + [f"{u}.py" for u in units])), lines
     assert lines[1:] == [f"imports {u}" for u in ("rnn", "lstm_gru") if u in units], lines
 
@@ -396,23 +400,16 @@ def test_the_kernel_sees_only_its_assignments_reference_modules(tmp_path, units)
 def test_the_kernel_has_torch_only_when_its_notebook_imports_it(tmp_path, kernel_packages):
     """A kernel whose notebook does not import torch cannot import it (or sympy, installed for it)
     however it asks, nor nltk in any case; the failed import leaves nothing in sys.modules."""
-    for name in ("work", "sock"):
-        (tmp_path / name).mkdir()
-    (tmp_path / "sock" / "kernel.json").write_text("{}")
-    (tmp_path / "startup.py").write_text("")
     probe = ("import importlib, sys\n"
              "for name in ('torch', 'torch.autograd', 'sympy', 'nltk', 'nltk.translate.bleu_score'):\n"
              "    try:\n        importlib.import_module(name)\n        print('imports', name)\n"
              "    except ModuleNotFoundError as e:\n        print('refused', name, e.name in sys.modules, e.name)\n")
-    args = sandbox.wrap_command([sys.executable, "-c", probe], tmp_path / "work", tmp_path / "sock", tmp_path / "startup.py",
-                                kernel_packages=kernel_packages)
-    out = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
+    lines = _sandboxed_probe(tmp_path, probe, kernel_packages=kernel_packages)
     if kernel_packages:
         expected = ["imports torch", "imports torch.autograd", "imports sympy"]
     else:
         expected = ["refused torch False torch", "refused torch.autograd False torch", "refused sympy False sympy"]
-    assert out.stdout.splitlines() == expected + ["refused nltk False nltk", "refused nltk.translate.bleu_score False nltk"], out.stdout
+    assert lines == expected + ["refused nltk False nltk", "refused nltk.translate.bleu_score False nltk"], lines
 
 
 def test_kernel_side_packages_are_read_from_the_cells_the_kernel_runs():
