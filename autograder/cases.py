@@ -28,6 +28,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.report import Outcome
+
 CASES = Path(__file__).resolve().parent / "cases"
 EXPECTATIONS = ("full", "less", "zero", "review", "failed")
 _SECTION = re.compile(r"^# %% (\S+)[ \t]*$", re.M)
@@ -47,12 +49,12 @@ class Case:
         """Whether a grading :class:`autograder.report.Row` is what this case expects."""
         if self.expect == "review":
             withheld = _WITHHELD.search(row.reason)
-            return row.status == "review" and (not self.withheld or withheld is not None and
+            return row.status == Outcome.REVIEW and (not self.withheld or withheld is not None and
                                                _score_is(self.withheld, float(withheld[1]), float(withheld[2])))
         if self.expect == "failed":
-            return row.status == "failed"
+            return row.status == Outcome.FAILED
         # answers waiting for a TA are judged later, by the TA: the case is about the autograded points
-        return row.status == "graded" and _score_is(self.expect, row.score, row.max_score - row.manual_points)
+        return row.status == Outcome.GRADED and _score_is(self.expect, row.score, row.max_score - row.manual_points)
 
 
 _WITHHELD = re.compile(r"score ([\d.]+)/([\d.]+) withheld")

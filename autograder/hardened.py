@@ -35,7 +35,7 @@ import nbformat
 
 from autograder import sandbox, tamper
 from autograder.leaks import HiddenText
-from autograder.report import Row
+from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
                                    valid_student_id)
 from autograder.workers import LocalPool
@@ -151,7 +151,7 @@ class Grading:
     def __init__(self, course, assignment, student, wall_seconds):
         self.course, self.assignment, self.student, self.wall = course, assignment, student, wall_seconds
         self.release = release_notebooks(course.root, assignment)
-        self.row = Row(student, assignment, "missing", max_score=release_max_score(self.release), isolation=course.isolation)
+        self.row = Row(student, assignment, Outcome.MISSING, max_score=release_max_score(self.release), isolation=course.isolation)
         self.submitted = course.path("submitted", student, assignment)
         self.notes, self.flags, self.code = [], [], []
 
@@ -167,13 +167,13 @@ class Grading:
 
     def read(self):
         if os.path.islink(self.submitted) or os.path.islink(self.submitted.parent):
-            raise Stop("failed", "the submission folder is a link, not a folder")
+            raise Stop(Outcome.FAILED, "the submission folder is a link, not a folder")
         if not self.submitted.is_dir():
-            raise Stop("missing", "no submission")
+            raise Stop(Outcome.MISSING, "no submission")
         submission = read_submission(self.submitted)
         self.notes += submission.refused
         if not submission.notebooks:
-            raise Stop("missing", "the submission folder holds no notebook")
+            raise Stop(Outcome.MISSING, "the submission folder holds no notebook")
         return submission
 
     def canonicalise(self, submission):
@@ -195,7 +195,7 @@ class Grading:
             self.code += code
             nbformat.write(canonical, folder / name)
         if sum(len(source.encode()) for _, source in self.code) > MAX_ANSWER_BYTES:
-            raise Stop("failed", f"the answers hold more than {MAX_ANSWER_BYTES >> 20} MB of code")
+            raise Stop(Outcome.FAILED, f"the answers hold more than {MAX_ANSWER_BYTES >> 20} MB of code")
         for name, data in submission.files:  # data or helper files the student shipped with the notebook
             (folder / name).write_bytes(data)
 
@@ -230,7 +230,7 @@ class Grading:
             reason = _failure_reason(result, timed_out, self.wall)
             if self.flags:
                 reason += "; also flagged for review: " + "; ".join(dict.fromkeys(self.flags))
-            raise Stop("failed", reason)
+            raise Stop(Outcome.FAILED, reason)
         row = self.row
         row.score = scores[0]
         manual = {g: m for g, (s, m, pending) in scores[2].items() if pending}
@@ -243,11 +243,11 @@ class Grading:
             row.manual_points = float(sum(manual.values()))
             self.notes.append("needs manual grade: " + row.manual)
         if self.flags:
-            row.status = "review"
+            row.status = Outcome.REVIEW
             row.reason = f"score {row.score:g}/{row.max_score:g} withheld for manual review: " + "; ".join(dict.fromkeys(self.flags))
             row.score = 0.0
         else:
-            row.status, row.reason = "graded", "; ".join(self.notes)
+            row.status, row.reason = Outcome.GRADED, "; ".join(self.notes)
 
     def _memory_errors(self):
         notes = []
@@ -325,7 +325,7 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
         row.reason = "; ".join(filter(None, [stop.reason] + job.notes))
     except SubmissionError as exc:
         row = job.row
-        row.status, row.score, row.reason = "failed", 0.0, str(exc)
+        row.status, row.score, row.reason = Outcome.FAILED, 0.0, str(exc)
     row.seconds = time.perf_counter() - start
     _write_journal(root, row, digest)
     return row
@@ -340,12 +340,16 @@ def _grade_task(task):
                              f"grader error: {type(exc).__name__}: {exc}"[:300])
 
 
-def _grader_error(root, assignment, student, isolation, reason):
+def _release_max(root, assignment):
+    """The assignment's points, so that a failed row still says what it was out of."""
     try:
-        max_score = release_max_score(release_notebooks(root, assignment))
-    except Exception:  # noqa: BLE001 (the release itself is unreadable: the reason says the rest)
-        max_score = 0.0
-    row = Row(student, assignment, "failed", max_score=max_score, reason=reason, isolation=isolation)
+        return release_max_score(release_notebooks(root, assignment))
+    except Exception:  # noqa: BLE001 (the release itself is unreadable: the row's reason says the rest)
+        return 0.0
+
+
+def _grader_error(root, assignment, student, isolation, reason):
+    row = Row(student, assignment, Outcome.FAILED, max_score=_release_max(root, assignment), reason=reason, isolation=isolation)
     if valid_student_id(student):
         _write_journal(root, row, None)
     return row
@@ -364,8 +368,9 @@ def grade_class(root, assignment, students, workers=None, db_url=None, isolation
     from tqdm.auto import tqdm
 
     root = str(Path(root).resolve())
-    invalid = {s: Row(str(s), assignment, "failed", reason="invalid student id (allowed: letters, digits and . _ @ + -)",
-                      isolation=isolation) for s in students if not valid_student_id(s)}
+    invalid = {s: Row(str(s), assignment, Outcome.FAILED, max_score=_release_max(root, assignment),
+                      reason="invalid student id (allowed: letters, digits and . _ @ + -)", isolation=isolation)
+               for s in students if not valid_student_id(s)}
     todo = []
     for student in students:
         if student in invalid:

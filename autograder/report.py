@@ -1,13 +1,22 @@
 """Grading results: one row per student and assignment, printed as a table and written as CSV."""
 import csv
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """What became of one submission."""
+    GRADED = "graded"  # scored; the score counts
+    REVIEW = "review"  # scored, but the score is withheld (exported as 0) until a TA has looked
+    FAILED = "failed"  # could not be graded (timeout, crash, refused files, a grader error): 0, with a reason
+    MISSING = "missing"  # nothing to grade
 
 
 @dataclass
 class Row:
     student: str
     assignment: str
-    status: str  # graded | review | failed | missing
+    status: Outcome
     score: float = 0.0
     max_score: float = 0.0
     reason: str = ""
@@ -18,6 +27,9 @@ class Row:
     manual_points: float = 0.0  # how many of max_score those answers are worth
     expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
+
+    def __post_init__(self):
+        self.status = Outcome(self.status)  # a journal read back holds the plain string
 
     @property
     def percent(self):
@@ -59,15 +71,15 @@ def format_table(rows):
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*line) for line in body]
-    counts = {s: sum(r.status == s for r in rows) for s in ("graded", "review", "failed", "missing")}
+    counts = {s: sum(r.status == s for r in rows) for s in Outcome}
     summary = f"{len(rows)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
-    graded = [r for r in rows if r.status == "graded" and r.max_score]
+    graded = [r for r in rows if r.status == Outcome.GRADED and r.max_score]
     if graded:
         summary += f"; mean score {sum(r.percent for r in graded) / len(graded):.1f}% of graded"
-    waiting = sum(bool(r.manual) for r in rows if r.status in ("graded", "review"))
+    waiting = sum(bool(r.manual) for r in rows if r.status in (Outcome.GRADED, Outcome.REVIEW))
     if waiting:
         summary += f"; {waiting} need a manual grade"
-    isolations = sorted({r.isolation for r in rows if r.status != "missing" and r.isolation})
+    isolations = sorted({r.isolation for r in rows if r.status != Outcome.MISSING and r.isolation})
     if isolations:
         summary += f"; isolation: {', '.join(isolations)}"
     if show_expect:

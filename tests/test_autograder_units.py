@@ -8,7 +8,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder import cases as cases_mod
 from autograder.cli import compare_trees
 from autograder.nbclean import clean
-from autograder.report import Row, format_table, write_csv
+from autograder.report import Outcome, Row, format_table, write_csv
 
 
 def answer(grade_id, source):
@@ -30,6 +30,12 @@ def test_parse_case_rejects_a_bad_header(tmp_path, header):
     path.write_text(header)
     with pytest.raises(ValueError, match="expect"):
         cases_mod.parse_case(path)
+
+
+def test_a_row_holds_one_of_the_outcomes():
+    assert Row("s", "a", "review").status is Outcome.REVIEW, "a plain string (as a journal holds it) becomes an Outcome"
+    with pytest.raises(ValueError):
+        Row("s", "a", "passed")
 
 
 def test_outcomes():

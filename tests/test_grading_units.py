@@ -18,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from autograder import cases as cases_mod
 from autograder import hardened, sandbox, tamper
 from autograder.course import SOLUTIONS, assignments
-from autograder.report import Row
+from autograder.report import Outcome, Row
 
 
 # --- hand-built notebooks ----------------------------------------------------------------------
@@ -463,7 +463,7 @@ def submit(root, student, files):
 def test_grade_one_missing_submission(tiny):
     row = hardened.grade_one(tiny, "tiny", "nobody")
     assert (row.status, row.score) == ("missing", 0.0) and row.reason == "no submission"
-    assert hardened.read_journal(tiny, "tiny", "nobody")[0].status == "missing"
+    assert hardened.read_journal(tiny, "tiny", "nobody")[0].status is Outcome.MISSING, "the journal reads back an Outcome"
 
 
 def test_grade_one_empty_folder(tiny):
@@ -535,6 +535,14 @@ def test_journal_completes_a_killed_run_and_regrades_only_changed_submissions(ti
     rows = hardened.grade_class(tiny, "tiny", students, workers=1, progress=False, regrade=True)
     assert {r.student: r.status for r in rows}["ann"] == "failed", "regrade grades everyone again"
     assert len(rows) == len(students)
+
+
+def test_every_row_is_out_of_the_releases_points(tiny):
+    """A row that could not be graded still says what it was out of (2 + 3 points): an LMS divides by it."""
+    submit(tiny, "bad", {"tiny.ipynb": "not JSON"})
+    rows = hardened.grade_class(tiny, "tiny", ["bad", "../x", "nobody"], workers=1, progress=False)
+    assert [(r.status, r.max_score) for r in rows] == [(Outcome.FAILED, 5.0), (Outcome.FAILED, 5.0), (Outcome.MISSING, 5.0)], \
+        [(r.student, r.status, r.max_score, r.reason) for r in rows]
 
 
 @pytest.mark.skipif(not sandbox.available()[0], reason="bubblewrap cannot run here")
