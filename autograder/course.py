@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder import deadlines
 from autograder.nbclean import clean
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,7 +118,9 @@ class Course:
         elif not link.is_symlink():
             raise RuntimeError(f"{link} exists and is not a link to {SOLUTIONS}")
         self.isolation = isolation
+        self.deadlines = deadlines.load(self.root)
         self.config = load_config(self.root, db_url, isolation, tests_in_kernel)
+        self.deadlines.configure(self.config)
         self.db_url = self.config.CourseDirectory.db_url
         self.api = NbGraderAPI(config=self.config)
         self.api.log.setLevel("ERROR")
@@ -160,8 +163,26 @@ class Course:
 
     def autograde(self, assignment, student):
         """Autograde one submission; returns nbgrader's result dict (success, error, log)."""
+        self.record_deadline(assignment, student)
         with grading_environment():
             return self.api.autograde(assignment, student, force=True, create=True)
+
+    def record_deadline(self, assignment, student):
+        """Put the assignment's due date and the student's extension (deadlines.toml) in the gradebook,
+        where nbgrader's AssignLatePenalties reads them."""
+        if self.deadlines:
+            from nbgrader.api import Gradebook
+
+            with Gradebook(self.db_url) as gb:
+                self.deadlines.record(gb, assignment, student)
+
+    def lateness(self, assignment, student):
+        """(seconds late after any extension, points the late penalty took) from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url) as gb:
+            sub = gb.find_submission(assignment, student)
+            return sub.total_seconds_late, float(sub.late_submission_penalty or 0.0)
 
     def feedback(self, assignment, student):
         """Write ``feedback/<student>/<assignment>/*.html``; returns the list of files."""

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import sandbox, tamper
+from autograder import deadlines, sandbox, tamper
 from autograder.leaks import HiddenText
 from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
@@ -197,6 +197,8 @@ class Grading:
         if sum(len(source.encode()) for _, source in self.code) > MAX_ANSWER_BYTES:
             raise Stop(Outcome.FAILED, f"the answers hold more than {MAX_ANSWER_BYTES >> 20} MB of code")
         for name, data in submission.files:  # data or helper files the student shipped with the notebook
+            if name == deadlines.TIMESTAMP:
+                _check_timestamp(data)
             (folder / name).write_bytes(data)
 
     def scan(self):
@@ -232,7 +234,10 @@ class Grading:
                 reason += "; also flagged for review: " + "; ".join(dict.fromkeys(self.flags))
             raise Stop(Outcome.FAILED, reason)
         row = self.row
-        row.score = scores[0]
+        row.late_seconds, row.late_penalty = self.course.lateness(self.assignment, self.student)
+        row.score = scores[0] - row.late_penalty
+        if row.late_seconds > 0:
+            self.notes.append(_late_note(row.late_seconds, row.late_penalty, scores[0]))
         manual = {g: m for g, (s, m, pending) in scores[2].items() if pending}
         lost = sorted(g for g, (s, m, pending) in scores[2].items() if m and (s or 0) < m and not pending)
         self.notes += self._memory_errors()
@@ -297,6 +302,26 @@ class Grading:
         path.write_text(f"<!DOCTYPE html><html><body><h1>{self.assignment}: {self.row.score:g}/{self.row.max_score:g}</h1>"
                         "<p>The detailed feedback could not be shown; ask your TA.</p></body></html>")
         return False
+
+
+def _check_timestamp(data):
+    """nbgrader stops on a timestamp.txt it cannot read; say so in the row instead."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        text = data.decode().strip()
+        if text:  # nbgrader takes an empty one for "no time"
+            parse_utc(text)
+    except (ValueError, OverflowError, UnicodeDecodeError) as exc:
+        raise Stop(Outcome.FAILED, f"{deadlines.TIMESTAMP} does not hold a time nbgrader can read ({type(exc).__name__})") from None
+
+
+def _late_note(seconds, penalty, score):
+    days, rest = divmod(int(seconds), 86400)
+    late = (f"{days} d " if days else "") + f"{rest // 3600} h {rest % 3600 // 60} min"
+    if not penalty:
+        return f"late by {late} (within the grace period, or no penalty set)"
+    return f"late by {late}: penalty {penalty:g} points ({100 * penalty / score:.0f}% of {score:g})"
 
 
 def _shown(name):

@@ -25,6 +25,8 @@ class Row:
     isolation: str = ""  # sandbox | none
     manual: str = ""  # answers waiting for a TA's grade: "grade_id (3 points), ..."; their points are not in score
     manual_points: float = 0.0  # how many of max_score those answers are worth
+    late_seconds: float = 0.0  # after the due date and any extension (deadlines.toml)
+    late_penalty: float = 0.0  # points lateness took; score is after it
     expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
 
@@ -46,14 +48,17 @@ def cell(value):
 def write_csv(rows, path):
     """CSV an LMS can import: one row per student with score, maximum, percent, outcome, reason and
     the isolation the submission was graded under. A score withheld for review is exported as 0;
-    ``needs_manual_grade`` names the answers a TA has still to grade (the score does not hold them yet)."""
+    ``needs_manual_grade`` names the answers a TA has still to grade (the score does not hold them yet);
+    ``late_hours`` is the lateness after any extension and ``late_penalty`` the points it took from
+    ``score``."""
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["student_id", "assignment", "score", "max_score", "percent", "status", "needs_manual_grade",
-                    "reason", "isolation"])
+                    "reason", "isolation", "late_hours", "late_penalty"])
         for r in rows:
             w.writerow([cell(r.student), cell(r.assignment), f"{r.score:g}", f"{r.max_score:g}", f"{r.percent:.1f}",
-                        cell(r.status), cell(r.manual), cell(r.reason), cell(r.isolation)])
+                        cell(r.status), cell(r.manual), cell(r.reason), cell(r.isolation),
+                        f"{r.late_seconds / 3600:.2f}", f"{r.late_penalty:g}"])
 
 
 def format_table(rows):
@@ -79,6 +84,9 @@ def format_table(rows):
     waiting = sum(bool(r.manual) for r in rows if r.status in (Outcome.GRADED, Outcome.REVIEW))
     if waiting:
         summary += f"; {waiting} need a manual grade"
+    late = sum(r.late_seconds > 0 for r in rows)
+    if late:
+        summary += f"; {late} late ({sum(r.late_penalty > 0 for r in rows)} with a penalty)"
     isolations = sorted({r.isolation for r in rows if r.status != Outcome.MISSING and r.isolation})
     if isolations:
         summary += f"; isolation: {', '.join(isolations)}"
