@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export MPLBACKEND := Agg
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test test-fast bench
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,11 @@ demo: setup
 ## test: the whole test suite (what CI runs); the lectures run under nbval from the student edition (tests/test_edition_runs.py)
 test: setup
 	$(PY) -m pytest -n 2 tests
+
+## test-fast: the tests not marked slow (about a minute on 2 cores): support package, references, grader units;
+## no pipeline, hostile corpus, hub, browser, cluster or notebook runs. Not a substitute for `make test`.
+test-fast: setup
+	$(PY) -m pytest -n 2 -m "not slow" tests
 
 ## bench: speed comparisons against nltk.lm, torch and plain nbgrader (not part of the test suite)
 bench: setup
