@@ -9,10 +9,11 @@ import tempfile
 from pathlib import Path
 
 from autograder import cases as cases_mod
-from autograder import sandbox
+from autograder import reviews, sandbox
 from autograder.course import EXERCISES, REPO, SOLUTIONS, Course, assignments, generate_release
 from autograder.hardened import grade_class, read_journal
-from autograder.report import format_table, write_csv
+from autograder.report import Outcome, format_table, write_csv
+from autograder.submission import submission_hash
 
 DEMO_CASES = ("complete", "partly_wrong", "untouched", "raises")
 
@@ -144,11 +145,66 @@ def cmd_grade(args):
                        isolation=args.isolation, regrade=args.regrade or bool(args.student), scheduler=args.scheduler,
                        wall_seconds=args.wall_seconds)
     if args.student:  # the CSV an LMS imports lists the whole class, not only the students re-graded now
-        fresh = {r.student: r for r in rows}
-        everyone = sorted(set(course.submitted_students(args.assignment)) | set(_roster(args.roster)) | set(args.student))
-        rows = [fresh.get(s) or read_journal(course.root, args.assignment, s)[0] for s in everyone]
-        rows = [r for r in rows if r is not None]
+        rows = class_rows(course, args.assignment, rows, _roster(args.roster))
     finish(course, rows, csv_name=f"grades-{args.assignment}.csv")
+    return 0
+
+
+def class_rows(course, assignment, fresh, roster=()):
+    """The rows of the whole class: ``fresh`` ones, the journal's for everybody else."""
+    fresh = {r.student: r for r in fresh}
+    everyone = sorted(set(course.submitted_students(assignment)) | set(roster) | set(fresh))
+    rows = [fresh.get(s) or read_journal(course.root, assignment, s)[0] for s in everyone]
+    return [r for r in rows if r is not None]
+
+
+def cmd_review(args):
+    """List the submissions withheld for review, or decide one: accept the withheld score or set
+    another, kept with who, when and why; the student is then graded again with the decision."""
+    course = Course(args.course, db_url=args.db_url, isolation=args.isolation)
+    if not args.student:
+        return _list_reviews(course, args.assignment)
+    if not args.accept and args.score is None:
+        print("say what to give: --accept (the withheld score) or --score N", file=sys.stderr)
+        return 2
+    problem = check_isolation(args.isolation)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    row, digest = read_journal(course.root, args.assignment, args.student)
+    decided = row is not None and reviews.current(course.root, args.assignment, args.student, digest)
+    if row is None or digest != submission_hash(course.path("submitted", args.student, args.assignment)):
+        print(f"{args.student}'s {args.assignment} has not been graded as it stands: run course-grade grade first", file=sys.stderr)
+        return 1
+    if row.status != Outcome.REVIEW and not decided:
+        print(f"{args.student}'s {args.assignment} is {row.status}, not waiting for review", file=sys.stderr)
+        return 1
+    try:
+        decision = reviews.decide(reviews.ACCEPT if args.accept else reviews.OVERRIDE, args.why or "", digest,
+                                  score=args.score, by=args.by)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    reviews.record(course.root, args.assignment, args.student, decision)
+    rows = grade_class(course.root, args.assignment, [args.student], workers=1, db_url=args.db_url,
+                       isolation=args.isolation, regrade=True, wall_seconds=args.wall_seconds, progress=False)
+    finish(course, class_rows(course, args.assignment, rows), csv_name=f"grades-{args.assignment}.csv")
+    return 0
+
+
+def _list_reviews(course, assignment):
+    waiting = decided = 0
+    for student in course.submitted_students(assignment):
+        row, digest = read_journal(course.root, assignment, student)
+        decision = row is not None and reviews.current(course.root, assignment, student, digest)
+        if row is not None and row.status == Outcome.REVIEW:
+            waiting += 1
+            print(f"{student}: {row.withheld:g}/{row.max_score:g} withheld: {row.reason.split(': ', 1)[-1]}")
+        elif decision:
+            decided += 1
+            print(f"{student}: {row.score:g}/{row.max_score:g}, {decision.summary()}")
+    print(f"\n{waiting} waiting for review, {decided} decided (course-grade review {assignment} --course DIR --student S "
+          "--accept | --score N --why TEXT)")
     return 0
 
 
@@ -232,6 +288,19 @@ def build_parser():
     p.add_argument("--roster", help="file with one student id per line: absent students get a 'missing' row")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("review", help=cmd_review.__doc__)
+    common(p)
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory")
+    p.add_argument("--student", help="the student to decide on (without it: list what waits for review)")
+    decision = p.add_mutually_exclusive_group()
+    decision.add_argument("--accept", action="store_true", help="give the score that was withheld")
+    decision.add_argument("--score", type=float, help="give this score instead (the final score: no late penalty is taken from it)")
+    p.add_argument("--why", help="the reason, kept in the audit record (required with a decision)")
+    p.add_argument("--by", help="who decides (default: the current user)")
+    p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("edition", help=cmd_edition.__doc__)
     p.add_argument("out", nargs="?", default=str(REPO / "build" / "student-edition"), help="folder to write (replaced)")

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import deadlines, sandbox, tamper
+from autograder import deadlines, reviews, sandbox, tamper
 from autograder.leaks import HiddenText
 from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
@@ -153,6 +153,7 @@ class Grading:
         self.release = release_notebooks(course.root, assignment)
         self.row = Row(student, assignment, Outcome.MISSING, max_score=release_max_score(self.release), isolation=course.isolation)
         self.submitted = course.path("submitted", student, assignment)
+        self.digest = submission_hash(self.submitted) if self.submitted.is_dir() else None
         self.notes, self.flags, self.code = [], [], []
 
     def run(self):
@@ -248,9 +249,12 @@ class Grading:
             row.manual_points = float(sum(manual.values()))
             self.notes.append("needs manual grade: " + row.manual)
         if self.flags:
-            row.status = Outcome.REVIEW
-            row.reason = f"score {row.score:g}/{row.max_score:g} withheld for manual review: " + "; ".join(dict.fromkeys(self.flags))
-            row.score = 0.0
+            flagged = "; ".join(dict.fromkeys(self.flags))
+            row.status, row.withheld, row.score = Outcome.REVIEW, row.score, 0.0
+            row.reason = f"score {row.withheld:g}/{row.max_score:g} withheld for manual review: {flagged}"
+            decision = reviews.current(self.course.root, self.assignment, self.student, self.digest)
+            if decision is not None:
+                reviews.apply(row, decision, flagged)
         else:
             row.status, row.reason = Outcome.GRADED, "; ".join(self.notes)
 
@@ -341,7 +345,6 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
     start = time.perf_counter()
     course = Course(root, db_url=db_url, isolation=isolation, tests_in_kernel=tests_in_kernel)
     job = Grading(course, assignment, student, wall_seconds or sandbox.LIMITS.wall_seconds)
-    digest = submission_hash(job.submitted) if job.submitted.is_dir() else None
     try:
         row = job.run()
     except Stop as stop:
@@ -352,7 +355,7 @@ def grade_one(root, assignment, student, db_url=None, isolation="sandbox", wall_
         row = job.row
         row.status, row.score, row.reason = Outcome.FAILED, 0.0, str(exc)
     row.seconds = time.perf_counter() - start
-    _write_journal(root, row, digest)
+    _write_journal(root, row, job.digest)
     return row
 
 

@@ -27,6 +27,7 @@ class Row:
     manual_points: float = 0.0  # how many of max_score those answers are worth
     late_seconds: float = 0.0  # after the due date and any extension (deadlines.toml)
     late_penalty: float = 0.0  # points lateness took; score is after it
+    withheld: float = 0.0  # with review: the score withheld until a TA decides (autograder.reviews)
     expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
 
