@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 
 from autograder import cases as cases_mod
-from autograder import reviews, sandbox
+from autograder import export, reviews, sandbox
 from autograder.course import EXERCISES, REPO, SOLUTIONS, Course, assignments, generate_release
-from autograder.hardened import grade_class, read_journal
+from autograder.hardened import grade_class, read_journal, release_max_score, release_notebooks
 from autograder.report import Outcome, format_table, write_csv
 from autograder.submission import submission_hash
 
@@ -192,6 +192,42 @@ def cmd_review(args):
     return 0
 
 
+def cmd_export(args):
+    """Write grades for an LMS (Canvas or Moodle, one row per student of a roster, a column per
+    assignment) or, with --to wide, a CSV per assignment with the points of every test."""
+    course = Course(args.course, db_url=args.db_url, isolation="none")  # reads results only: nothing runs
+    if args.to == "wide":
+        for assignment in args.assignments:
+            rows = class_rows(course, assignment, [])
+            per_test = {r.student: {t: s for t, (s, _, _) in course.scores(assignment, r.student)[2].items()}
+                        for r in rows if r.status in (Outcome.GRADED, Outcome.REVIEW)}
+            path = course.root / f"tests-{assignment}.csv"
+            export.write_wide(rows, per_test, path)
+            print(f"{path}: {len(rows)} students, {len({t for p in per_test.values() for t in p})} tests")
+        return 0
+    if not args.roster:
+        print(f"--to {args.to} needs --roster (a CSV with the LMS's ids of each student)", file=sys.stderr)
+        return 2
+    try:
+        if args.to == "moodle":
+            roster = export.read_roster(args.roster, needs=("email",))
+        else:
+            roster = export.read_roster(args.roster, any_of=("canvas_id", "sis_user_id", "sis_login_id"))
+    except (OSError, export.RosterError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    grades = {a: {p["student_id"]: read_journal(course.root, a, p["student_id"])[0] for p in roster} for a in args.assignments}
+    path = course.root / f"{args.to}-grades.csv"
+    if args.to == "canvas":
+        max_scores = {a: release_max_score(release_notebooks(course.root, a)) for a in args.assignments}
+        export.write_canvas(roster, grades, max_scores, path)
+    else:
+        export.write_moodle(roster, grades, path)
+    waiting = sum(r is not None and r.status == Outcome.REVIEW for g in grades.values() for r in g.values())
+    print(f"{path}: {len(roster)} students, {len(grades)} assignments" + (f"; {waiting} scores left blank: waiting for review" if waiting else ""))
+    return 0
+
+
 def _list_reviews(course, assignment):
     waiting = decided = 0
     for student in course.submitted_students(assignment):
@@ -301,6 +337,16 @@ def build_parser():
     p.add_argument("--by", help="who decides (default: the current user)")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("export", help=cmd_export.__doc__)
+    p.add_argument("assignments", nargs="+")
+    p.add_argument("--course", required=True, help="course directory")
+    p.add_argument("--to", choices=("canvas", "moodle", "wide"), required=True,
+                   help="canvas-grades.csv, moodle-grades.csv, or tests-<assignment>.csv (every test's points)")
+    p.add_argument("--roster", help="CSV with student_id and, for Canvas, name, canvas_id, sis_user_id, sis_login_id, "
+                                    "section; for Moodle, email")
+    p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("edition", help=cmd_edition.__doc__)
     p.add_argument("out", nargs="?", default=str(REPO / "build" / "student-edition"), help="folder to write (replaced)")
