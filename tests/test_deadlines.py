@@ -30,6 +30,14 @@ def test_the_late_policy_takes_its_percent_of_the_score():
     assert policy.late_submission_penalty("s", 8.0, 2 * DAY - 1) == 4.0
 
 
+POLICY = """
+[late]
+grace_minutes = 15
+percent_per_day = 10
+max_percent = 50
+"""
+
+
 def write(root, text):
     root.mkdir(parents=True, exist_ok=True)
     (root / deadlines.FILE).write_text(text)
@@ -37,12 +45,7 @@ def write(root, text):
 
 
 def test_deadlines_are_read_in_utc(tmp_path):
-    root = write(tmp_path, """
-[late]
-grace_minutes = 15
-percent_per_day = 10
-max_percent = 50
-
+    root = write(tmp_path, POLICY + """
 [due]
 ngram = 2026-10-05T23:59:00+02:00
 rnn = 2026-10-12T23:59:00Z
@@ -102,11 +105,7 @@ SUBMITTED = {  # student: (submitted, what the policy below takes, in percent)
 
 @pytest.mark.slow
 def test_a_late_class_is_graded_with_its_penalties(tmp_path):
-    course = Course(write(tmp_path / "course", """
-[late]
-grace_minutes = 15
-percent_per_day = 10
-max_percent = 50
+    course = Course(write(tmp_path / "course", POLICY + """
 [due]
 ngram = 2026-10-05T23:59:00+02:00
 [extensions.ngram]
