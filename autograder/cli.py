@@ -228,6 +228,23 @@ def cmd_export(args):
     return 0
 
 
+def cmd_similarity(args):
+    """Flag pairs of similar answers, per answer cell, for a person to read (names and the release's code ignored)."""
+    from autograder import similarity  # copydetect imports matplotlib's pyplot: only here
+
+    course = Course(args.course, isolation="none")  # reads the graded notebooks only: nothing runs
+    students = course.submitted_students(args.assignment)
+    notebooks, release = similarity.read_notebooks(course, args.assignment, students)
+    pairs, compared = similarity.report(notebooks, release, args.threshold, args.min_tokens)
+    page, table = course.root / f"similarity-{args.assignment}.html", course.root / f"similarity-{args.assignment}.csv"
+    similarity.write_html(args.assignment, pairs, compared, page, args.threshold)
+    similarity.write_csv(pairs, table)
+    for p in pairs:
+        print(f"{p.grade_id}: {p.a} and {p.b} {p.similarity:.0%}")
+    print(f"\n{len(notebooks)} graded notebooks, {len(pairs)} pair(s) flagged: {page}, {table}")
+    return 0
+
+
 def _list_reviews(course, assignment):
     waiting = decided = 0
     for student in course.submitted_students(assignment):
@@ -347,6 +364,13 @@ def build_parser():
                                     "section; for Moodle, email")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help=cmd_similarity.__doc__)
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory (after course-grade grade)")
+    p.add_argument("--threshold", type=float, default=0.8, help="flag pairs sharing at least this share of one answer (default 0.8)")
+    p.add_argument("--min-tokens", type=int, default=60, help="leave out answers shorter than this many tokens (default 60)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("edition", help=cmd_edition.__doc__)
     p.add_argument("out", nargs="?", default=str(REPO / "build" / "student-edition"), help="folder to write (replaced)")
