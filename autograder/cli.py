@@ -245,6 +245,29 @@ def cmd_similarity(args):
     return 0
 
 
+def cmd_report(args):
+    """The class report of an assignment: outcomes, scores, the tests from the hardest, grading time
+    and mistake diagnosis (report-<assignment>.html with its figures, and report-<assignment>.json)."""
+    from autograder import analytics, diagnosis
+
+    problem = check_isolation("sandbox")  # the mistake catalogue is made by grading the unit's cases
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    course = Course(args.course, db_url=args.db_url)
+    rows = class_rows(course, args.assignment, [], _roster(args.roster))
+    scored = {r.student: course.scores(args.assignment, r.student) for r in rows if r.status in (Outcome.GRADED, Outcome.REVIEW)}
+    entries = diagnosis.catalogue(course.root, args.assignment, workers=args.workers)
+    data = analytics.summarise(rows, {s: v[2] for s, v in scored.items() if v is not None}, entries)
+    page, table = course.root / f"report-{args.assignment}.html", course.root / f"report-{args.assignment}.json"
+    analytics.write_html(args.assignment, data, page)
+    analytics.write_json(data, table)
+    print(f"{data['students']} students; {data['lost_points']} lost points, {data['lost_points'] - len(data['undiagnosed'])} "
+          f"diagnosed: " + ", ".join(f"{n} {c}" for n, c in data["mistakes"].items()))
+    print(f"report: {page}\ndata: {table}")
+    return 0
+
+
 def _list_reviews(course, assignment):
     waiting = decided = 0
     for student in course.submitted_students(assignment):
@@ -364,6 +387,14 @@ def build_parser():
                                     "section; for Moodle, email")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help=cmd_report.__doc__)
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory (after course-grade grade)")
+    p.add_argument("--roster", help="file with one student id per line: absent students count as missing")
+    p.add_argument("--workers", type=int, help="grading processes for the mistake catalogue, made once per unit (default: all cores)")
+    p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("similarity", help=cmd_similarity.__doc__)
     p.add_argument("assignment")
