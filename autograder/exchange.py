@@ -38,7 +38,7 @@ from autograder.deadlines import TIMESTAMP, received_at, write_timestamp
 class OwnedCollect(ExchangeCollect):
     def init_src(self):
         super().init_src()
-        self.src_records = [r for r in self.src_records if self._owned(r)]
+        self.src_records = [r for r in self.src_records if self._usable(r)]
 
     def _sort_by_timestamp(self, records):
         """One student's submissions, their own newest first; refuses (and says so) the others,
@@ -47,7 +47,18 @@ class OwnedCollect(ExchangeCollect):
             if not self._owned(record):
                 self.log.warning("Refused %s: it names student %s but is not a folder that user wrote",
                                  record["filename"], record["username"])
-        return sorted(records, key=lambda r: (self._owned(r), r["timestamp"]), reverse=True)
+            elif not self._small_enough(record):
+                self.log.warning("Refused %s: over the %s kB allowed for a submission", record["filename"],
+                                 self.coursedir.max_dir_size)
+        return sorted(records, key=lambda r: (self._usable(r), r["timestamp"]), reverse=True)
+
+    def _usable(self, record):
+        return self._owned(record) and self._small_enough(record)
+
+    def _small_enough(self, record):
+        """Within nbgrader's size limit: checked here, so that the student's newest submission within
+        it is taken (nbgrader's own copy stops the whole collect on one that is too big)."""
+        return self.get_size(os.path.join(self.inbound_path, record["filename"])) <= 1000 * self.coursedir.max_dir_size
 
     def _owned(self, record):
         """Whether the record's folder is a folder (not a link) owned by the student it names."""
@@ -58,9 +69,7 @@ class OwnedCollect(ExchangeCollect):
             return False
 
     def do_copy(self, src, dest):
-        """nbgrader's copy (size limits, ignore and include patterns), without following anything."""
-        if self.get_size(src) > 1000 * self.coursedir.max_dir_size:
-            raise RuntimeError(f"Directory size is too big: {src}")
+        """nbgrader's copy (file size limit, ignore and include patterns), without following anything."""
         ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
                                  max_file_size=self.coursedir.max_file_size, log=self.log)
         try:

@@ -98,3 +98,20 @@ def test_collect_leaves_links_behind_and_stamps_the_time_it_can_trust(tmp_path):
     assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*")) == ["data", "data/counts.txt", "ngram.ipynb", "timestamp.txt"]
     stamped = datetime.strptime((dest / "timestamp.txt").read_text(), "%Y-%m-%d %H:%M:%S.%f UTC")
     assert stamped >= before, f"the claimed time was kept: {stamped}"
+
+
+def test_a_submission_over_the_size_limit_gives_way_to_the_students_newest_within_it(tmp_path):
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+
+    inbound = tmp_path / "inbound"
+    for name, size in (("old", 100), ("new", 5000)):
+        (inbound / name).mkdir(parents=True)
+        (inbound / name / "ngram.ipynb").write_bytes(b"x" * size)
+    collect = OwnedCollect(coursedir=CourseDirectory(root=str(tmp_path / "course"), max_dir_size=2), authenticator=Authenticator())
+    collect.inbound_path = str(inbound)
+    me = getpass.getuser()
+    records = [{"filename": "new", "username": me, "timestamp": "2"}, {"filename": "old", "username": me, "timestamp": "1"}]
+    assert [r["filename"] for r in collect._sort_by_timestamp(records)] == ["old", "new"], \
+        "the newest submission within the size limit comes first (nbgrader's copy would stop the whole collect)"
+    assert not collect._usable(records[0]) and collect._usable(records[1])
