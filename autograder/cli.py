@@ -173,7 +173,8 @@ def cmd_review(args):
         return 2
     row, digest = read_journal(course.root, args.assignment, args.student)
     decided = row is not None and reviews.current(course.root, args.assignment, args.student, digest)
-    if row is None or digest != submission_hash(course.path("submitted", args.student, args.assignment)):
+    folder = course.path("submitted", args.student, args.assignment)
+    if row is None or not folder.is_dir() or digest != submission_hash(folder):
         print(f"{args.student}'s {args.assignment} has not been graded as it stands: run course-grade grade first", file=sys.stderr)
         return 1
     if row.status != Outcome.REVIEW and not decided:
@@ -391,7 +392,7 @@ def build_parser():
     p = sub.add_parser("report", help=cmd_report.__doc__)
     p.add_argument("assignment")
     p.add_argument("--course", required=True, help="course directory (after course-grade grade)")
-    p.add_argument("--roster", help="file with one student id per line: absent students count as missing")
+    p.add_argument("--roster", help="the file given to course-grade grade --roster: its absent students' rows count too")
     p.add_argument("--workers", type=int, help="grading processes for the mistake catalogue, made once per unit (default: all cores)")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_report)
