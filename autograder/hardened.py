@@ -34,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import deadlines, reviews, sandbox, tamper
+from autograder.diagnosis import failing
 from autograder.leaks import HiddenText
 from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
@@ -240,7 +241,7 @@ class Grading:
         if row.late_seconds > 0:
             self.notes.append(_late_note(row.late_seconds, row.late_penalty, scores[0]))
         manual = {g: m for g, (s, m, pending) in scores[2].items() if pending}
-        lost = sorted(g for g, (s, m, pending) in scores[2].items() if m and (s or 0) < m and not pending)
+        lost = sorted(failing(scores[2]))
         self.notes += self._memory_errors()
         if lost:
             self.notes.append("lost points: " + ", ".join(lost))
