@@ -42,7 +42,7 @@ def summarise(rows, per_test, entries):
         "lost_points": len(wrong),
         "undiagnosed": sorted(s for s in wrong if not students[s]["diagnosis"]),
         "ambiguous": diagnosis.ambiguous(entries),
-        "catalogue": {name: e["description"] for name, e in entries.items()},
+        "catalogue": {name: {"description": e["description"], "hint": e.get("hint", "")} for name, e in entries.items()},
         "per_student": students,
         "grading_seconds": seconds,
     }
@@ -102,8 +102,10 @@ def write_html(assignment, data, path):
     if data["mistakes"]:
         names = list(data["mistakes"])
         parts.append(_bars(names, [data["mistakes"][n] for n in names], "submissions"))
-        parts.append("<table><tr><th>mistake</th><th>submissions</th><th>what it is</th></tr>" + "".join(
-            f"<tr><td>{esc(n)}</td><td>{c}</td><td>{esc(data['catalogue'].get(n, ''))}</td></tr>" for n, c in data["mistakes"].items()) + "</table>")
+        known = data["catalogue"]
+        parts.append("<table><tr><th>mistake</th><th>submissions</th><th>what it is</th><th>the hint its students get</th></tr>" + "".join(
+            f"<tr><td>{esc(n)}</td><td>{c}</td><td>{esc(known.get(n, {}).get('description', ''))}</td><td>{esc(known.get(n, {}).get('hint', ''))}</td></tr>"
+            for n, c in data["mistakes"].items()) + "</table>")
     if data["ambiguous"]:
         parts.append("<p>Indistinguishable by their failing tests: " + "; ".join(esc(" = ".join(g)) for g in data["ambiguous"]) + ".</p>")
     parts.append("</body></html>")

@@ -9,6 +9,9 @@ Each file ``autograder/cases/<assignment>/<case>.py`` describes one submission::
                           # review (withheld for manual review); failed (not gradable)
     withheld: zero        # optional, with review: the score that was withheld (full, less, zero)
     base: solution        # solution: answer cells hold the reference; release: the untouched stubs
+    hint: What a student who makes this mistake reads in the feedback (every mistake case
+      has one): the idea to look at again, in the instructor's words, never a test's
+      text. It runs to the next blank line.
     \"\"\"
     # %% count_ngrams
     def count_ngrams(sentences, n):
@@ -44,6 +47,7 @@ class Case:
     base: str
     sections: dict = field(default_factory=dict)
     withheld: str = ""
+    hint: str = ""
 
     def outcome_ok(self, row):
         """Whether a grading :class:`autograder.report.Row` is what this case expects."""
@@ -58,6 +62,7 @@ class Case:
 
 
 _WITHHELD = re.compile(r"score ([\d.]+)/([\d.]+) withheld")
+_HINT = re.compile(r"^hint:[ \t]*(.+(?:\n[ \t]*\S.*)*)", re.M)  # to the next blank line
 
 
 def _score_is(kind, score, max_score):
@@ -85,7 +90,9 @@ def parse_case(path):
         sections[grade_id] = body.strip("\n") + "\n"
     if withheld and (expect != "review" or withheld not in ("full", "less", "zero")):
         raise ValueError(f"{path}: 'withheld: full|less|zero' goes with 'expect: review' only")
-    return Case(path.stem, docstring.splitlines()[0] if docstring else path.stem, expect, base, sections, withheld)
+    hint = _HINT.search(docstring)
+    hint = " ".join(hint[1].split()) if hint else ""
+    return Case(path.stem, docstring.splitlines()[0] if docstring else path.stem, expect, base, sections, withheld, hint)
 
 
 def load_cases(assignment, names=None):

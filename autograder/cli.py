@@ -246,9 +246,27 @@ def cmd_similarity(args):
     return 0
 
 
+def cmd_catalogue(args):
+    """Make an assignment's mistake catalogue (its mistake cases graded, once per unit) before the
+    class is graded, so each diagnosed student's feedback has the hint from the start."""
+    from autograder import diagnosis
+
+    problem = check_isolation("sandbox")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    entries = diagnosis.catalogue(Path(args.course), args.assignment, workers=args.workers)
+    groups = diagnosis.ambiguous(entries)
+    print(f"{len(entries)} mistakes catalogued: {Path(args.course) / 'catalogue' / (args.assignment + '.json')}")
+    for group in groups:
+        print("  same failing tests (diagnosed together): " + ", ".join(group))
+    return 0
+
+
 def cmd_report(args):
     """The class report of an assignment: outcomes, scores, the tests from the hardest, grading time
-    and mistake diagnosis (report-<assignment>.html with its figures, and report-<assignment>.json)."""
+    and mistake diagnosis (report-<assignment>.html with its figures, and report-<assignment>.json);
+    each diagnosed student's feedback gets the instructor's hint for the mistake."""
     from autograder import analytics, diagnosis
 
     problem = check_isolation("sandbox")  # the mistake catalogue is made by grading the unit's cases
@@ -260,6 +278,8 @@ def cmd_report(args):
     scored = {r.student: course.scores(args.assignment, r.student) for r in rows if r.status in (Outcome.GRADED, Outcome.REVIEW)}
     entries = diagnosis.catalogue(course.root, args.assignment, workers=args.workers)
     data = analytics.summarise(rows, {s: v[2] for s, v in scored.items() if v is not None}, entries)
+    for student, found in data["per_student"].items():  # the students graded before the catalogue was made
+        diagnosis.annotate_feedback(sorted(course.path("feedback", student, args.assignment).glob("*.html")), found["diagnosis"], entries)
     page, table = course.root / f"report-{args.assignment}.html", course.root / f"report-{args.assignment}.json"
     analytics.write_html(args.assignment, data, page)
     analytics.write_json(data, table)
@@ -388,6 +408,12 @@ def build_parser():
                                     "section; for Moodle, email")
     p.add_argument("--db-url", help="gradebook URL (default: sqlite in the course directory)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("catalogue", help=cmd_catalogue.__doc__)
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory")
+    p.add_argument("--workers", type=int, help="grading processes (default: all cores)")
+    p.set_defaults(func=cmd_catalogue)
 
     p = sub.add_parser("report", help=cmd_report.__doc__)
     p.add_argument("assignment")

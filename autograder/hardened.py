@@ -18,7 +18,8 @@ outcome; :func:`grade_one` alone records that outcome (the journal entry
    (:mod:`autograder.execute`);
 5. **score** from nbgrader's gradebook;
 6. **feedback**: hidden-test text scrubbed (:mod:`autograder.leaks`), then nbgrader's feedback,
-   checked once more and capped in size.
+   with the instructor's hint for a diagnosed mistake (:mod:`autograder.diagnosis`), checked once
+   more and capped in size.
 
 Every student gets exactly one outcome: ``graded``, ``review`` (score withheld, reasons given),
 ``failed`` (unreadable submission, timeout, crashed kernel, with the reason) or ``missing``.
@@ -33,8 +34,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import deadlines, reviews, sandbox, tamper
-from autograder.diagnosis import failing
+from autograder import deadlines, diagnosis, reviews, sandbox, tamper
 from autograder.leaks import HiddenText
 from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
@@ -155,7 +155,7 @@ class Grading:
         self.row = Row(student, assignment, Outcome.MISSING, max_score=release_max_score(self.release), isolation=course.isolation)
         self.submitted = course.path("submitted", student, assignment)
         self.digest = submission_hash(self.submitted) if self.submitted.is_dir() else None
-        self.notes, self.flags, self.code = [], [], []
+        self.notes, self.flags, self.code, self.lost = [], [], [], []
 
     def run(self):
         """The steps in order; returns the finished :class:`Row`."""
@@ -241,7 +241,7 @@ class Grading:
         if row.late_seconds > 0:
             self.notes.append(_late_note(row.late_seconds, row.late_penalty, scores[0]))
         manual = {g: m for g, (s, m, pending) in scores[2].items() if pending}
-        lost = sorted(failing(scores[2]))
+        self.lost = lost = sorted(diagnosis.failing(scores[2]))
         self.notes += self._memory_errors()
         if lost:
             self.notes.append("lost points: " + ", ".join(lost))
@@ -271,6 +271,9 @@ class Grading:
     def feedback(self):
         removed = self._scrub_hidden_text()
         files = self.course.feedback(self.assignment, self.student)
+        entries = diagnosis.cached(self.course.root, self.assignment) if self.lost else None
+        if entries:
+            diagnosis.annotate_feedback(files, diagnosis.diagnose(self.lost, entries), entries)
         withheld = [p for p in files if not self._feedback_is_safe(p)]
         if removed:
             self._note(f"{removed} passage(s) of hidden-test text removed from the feedback")

@@ -24,6 +24,15 @@ def test_parse_case_reads_header_and_sections(tmp_path):
     assert case.sections == {"square": "def square(x):\n    return 2 * x\n", "cube": "def cube(x):\n    return x\n"}
 
 
+def test_parse_case_reads_a_hint_to_the_next_blank_line(tmp_path):
+    path = tmp_path / "wrong.py"
+    path.write_text('"""Squares badly.\n\nexpect: less\nbase: solution\nhint: Look again at\n  what squaring means.\n\n'
+                    'A note for staff, not the hint.\n"""\n# %% square\ndef square(x):\n    return 2 * x\n')
+    case = cases_mod.parse_case(path)
+    assert case.hint == "Look again at what squaring means.", case.hint
+    assert case.sections == {"square": "def square(x):\n    return 2 * x\n"}, "the hint is not part of the submission"
+
+
 @pytest.mark.parametrize("header", ['"""No fields."""\n', '"""x\n\nexpect: most\nbase: solution\n"""\n', '"""x\n\nexpect: full\nbase: mine\n"""\n'])
 def test_parse_case_rejects_a_bad_header(tmp_path, header):
     path = tmp_path / "bad.py"

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the order of the two halves in birnn_forward: as in PyTorch, the forward states come
+  first (h[i, t, :H]) and the backward states second (h[i, t, H:]). Check your output on a small batch where
+  the two directions have different weights.
 """
 # %% birnn_forward
 def birnn_forward(x, lengths, params_fwd, params_bwd, cell="rnn"):

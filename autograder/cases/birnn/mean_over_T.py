@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In mean_pool, every row is averaged over its own real steps only: the sum runs over t < lengths[i] and
+  is divided by lengths[i], not by the padded length T. Check a row of length 1 in a batch with T = 5: its
+  mean must be its first state.
 """
 # %% mean_pool
 def mean_pool(h, lengths):

@@ -6,6 +6,10 @@ depend on how much padding the batch has.
 
 expect: less
 base: solution
+hint: Look again at how Tagger handles padding: without packed sequences, the backward direction of a
+  shorter sentence starts in its padding, and the logits of its real characters depend on how much padding
+  the batch has. Check that a sentence gets the same logits on its own as in a batch with a much longer
+  sentence (the text before Tagger explains pack_padded_sequence and pad_packed_sequence).
 """
 # %% tagger_model
 class Tagger(torch.nn.Module):

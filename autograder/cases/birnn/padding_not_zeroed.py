@@ -5,6 +5,10 @@ masked_forward and in everything built on it.
 
 expect: less
 base: solution
+hint: Look again at the padded steps in masked_forward: running through the padding is harmless for the real
+  steps, but the states computed there are meaningless and must be set to zero, as pad_packed_sequence does
+  in PyTorch. Check that h[i, t] is zero for every t >= lengths[i], in masked_forward and in the functions
+  built on it.
 """
 # %% masked_forward
 def masked_forward(x, lengths, params, cell="rnn"):

@@ -5,6 +5,10 @@ RNN and GRU are right); birnn_forward forgets to put the backward states back in
 
 expect: less
 base: solution
+hint: Look again at two functions. For the LSTM, masked_forward must carry both h and the cell state c from
+  one step to the next (the RNN and the GRU carry only h); and birnn_forward must put the backward
+  direction's states back in time order, so that the backward state at step t sits at position t and has
+  read steps lengths[i]-1 down to t.
 """
 # %% masked_forward
 def masked_forward(x, lengths, params, cell="rnn"):

@@ -7,6 +7,11 @@ new axis, so the shapes do not broadcast).
 
 expect: less
 base: solution
+hint: Part of your notebook raises an exception: a cell that stops with an error leaves its function
+  undefined, and everything that uses that function fails too. Restart the kernel, run all cells from the
+  top and read the first traceback (its last line names the error, the lines above show where it happened;
+  for a shape error, print the shapes involved); then run each visible test cell in turn and check that none
+  of them shows an error.
 """
 # %% reverse_padded
 print(x_rev[:, :3])

@@ -5,6 +5,9 @@ without an error and returns the states of the top layer's weights applied to x.
 
 expect: less
 base: solution
+hint: In stacked_forward, layer 0 reads x, but every layer above it reads the states of the layer below (H
+  inputs, or 2H when bidirectional), not x again. Check a two-layer stack against two calls of your
+  one-layer function made by hand, the second on the output of the first.
 """
 # %% stacked_forward
 def stacked_forward(x, lengths, layers, cell="rnn", bidirectional=False):

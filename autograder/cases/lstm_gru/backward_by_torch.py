@@ -7,6 +7,9 @@ the tests call the function, and the step backward's tests score nothing.
 
 expect: less
 base: solution
+hint: Write lstm_step_backward by hand in NumPy: as the notebook's introduction says, PyTorch is not
+  available to your answers when they are marked, so code that imports torch scores nothing there. Work
+  through the four steps of the backward section and check your gradients with check_gradients.
 """
 # %% lstm_step_forward
 def lstm_step_forward(x, h_prev, c_prev, U, W, b):

@@ -4,6 +4,9 @@ lstm_backward loops over the step functions, so the sequence gradients inherit t
 
 expect: less
 base: solution
+hint: Look again at the gradient lstm_step_backward returns for c_prev: in c_t = f * c_{t-1} + i * g the
+  total cell gradient reaches c_{t-1} multiplied by its partner in the product (step 3 of the backward
+  section). Run check_gradients on c_prev with a loss that reads c_next to see it.
 """
 # %% lstm_step_forward
 def lstm_step_forward(x, h_prev, c_prev, U, W, b):

@@ -4,6 +4,9 @@ Only the gradient arriving from later steps (dc_next) reaches c; lstm_backward l
 
 expect: less
 base: solution
+hint: In lstm_step_backward, check the total gradient of c_t: it is reached by two routes, directly from
+  later steps (dc_next) and through h_t = o * tanh(c_t), and the two add up (step 2 of the backward
+  section). A gradient check with dc_next set to zeros shows whether the route through h_t is there.
 """
 # %% lstm_step_forward
 def lstm_step_forward(x, h_prev, c_prev, U, W, b):

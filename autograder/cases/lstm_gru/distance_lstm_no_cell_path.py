@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: In grad_norms_by_distance, check what your LSTM branch does with the cell gradient: it starts at
+  zero after the last step but must then be carried backwards from step to step through
+  lstm_step_backward, alongside the gradient of h (point 3 of section 5). Without it you measure only
+  the path through h, which is not the LSTM's gradient.
 """
 # %% grad_norms_by_distance
 def grad_norms_by_distance(cell, x, h0, U, W, b):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In grad_norms_by_distance, check that norms[d] is the norm of the gradient that has reached h_{T-d}
+  after going d steps back, not the gradient at the loss: only norms[0] is sqrt(N * H). If all your
+  norms come out equal, look at which gradient you record inside the loop.
 """
 # %% grad_norms_by_distance
 def grad_norms_by_distance(cell, x, h0, U, W, b):

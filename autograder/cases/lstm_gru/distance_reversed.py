@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Check the order of the array grad_norms_by_distance returns: norms[d] belongs to distance d from the
+  last state, so norms[0] is the gradient at h_T (equal to sqrt(N * H)) and norms[T-1] the one at h_1.
+  Print norms[0] for a small input to see which end you filled first.
 """
 # %% grad_norms_by_distance
 def grad_norms_by_distance(cell, x, h0, U, W, b):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In lstm_step_backward, look again at the gradient of the output gate: h_t = o * tanh(c_t), so the
+  gradient reaching o is the upstream gradient times its partner in that product (step 1 of the backward
+  section). A gradient check on db shows it: the o block is the last H entries.
 """
 # %% lstm_step_forward
 def lstm_step_forward(x, h_prev, c_prev, U, W, b):

@@ -5,6 +5,9 @@ steps), so every gradient check passes: only the comparisons with fixed values a
 
 expect: less
 base: solution
+hint: Check the order in which lstm_step_forward slices the pre-activations into gate blocks, and in which
+  lstm_step_backward stacks their gradients: the course uses PyTorch's order i, f, g, o. A gradient check
+  cannot see a consistent swap; compare your lstm_forward with torch.nn.LSTM loaded with the same weights.
 """
 # %% lstm_step_forward
 def lstm_step_forward(x, h_prev, c_prev, U, W, b):

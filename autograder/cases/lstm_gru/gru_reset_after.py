@@ -5,6 +5,9 @@ mapping test passes too. Only the course-formula tests (full W_n) catch it.
 
 expect: less
 base: solution
+hint: Look again at where the reset gate acts in the candidate n of gru_step_forward: the course GRU (Cho
+  et al.) applies r to h_{t-1} before the product with W_n, while torch.nn.GRU applies it after. The
+  notebook's section on the course GRU and torch.nn.GRU shows that the two differ unless W_n is diagonal.
 """
 # %% gru_step_forward
 def gru_step_forward(x, h_prev, U, W, b):

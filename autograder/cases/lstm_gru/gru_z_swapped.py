@@ -4,6 +4,9 @@ Gradient checks pass; the fixed examples, the course-formula references and the 
 
 expect: less
 base: solution
+hint: Look again at how the GRU mixes the old state and the candidate: in the course GRU (Cho et al.) z is
+  the weight of the candidate n and 1 - z that of h_{t-1}, the reverse of torch.nn.GRU's convention.
+  Check by hand: with z close to 0 your state should be copied forward unchanged.
 """
 # %% gru_step_forward
 def gru_step_forward(x, h_prev, U, W, b):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: count_parameters should count every entry of U, W and b: besides its input and recurrent weights,
+  each of the G blocks has one bias per row. Check your count for a small layer against the shapes
+  (G*H, D), (G*H, H) and (G*H,) in the notebook's conventions.
 """
 # %% count_parameters
 def count_parameters(cell, input_size, hidden_size):

@@ -5,6 +5,9 @@ route (1 - z) from h_next to h_prev; count_parameters gives every gated cell fou
 
 expect: less
 base: solution
+hint: Look again at three functions: lstm_forward starts from a zero cell state c_0 whatever h0 is;
+  gru_step_backward collects the gradient of h_prev from all four places where h_{t-1} is used, the direct
+  one with weight 1 - z included; and count_parameters uses three blocks for the GRU.
 """
 # %% lstm_forward
 def lstm_forward(x, h0, U, W, b):

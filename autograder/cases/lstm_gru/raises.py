@@ -6,6 +6,9 @@ before the def runs, so lstm_backward is never defined; gru_step_forward raises 
 
 expect: less
 base: solution
+hint: One of your answer cells fails when it is run, or one of your functions raises an exception when it
+  is called. Restart the kernel and run the notebook from the top, cell by cell, and read the traceback of
+  the first cell that fails: it names the error and the line (an undefined name, mismatched shapes...).
 """
 # %% lstm_backward
 print(das.shape)

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at the recursion in stupid_backoff: every time the oldest word of the context is dropped,
+  the score is multiplied by alpha once more, so a score found two orders lower carries alpha twice. Work
+  out by hand the score of a word that never followed its context, and check that a different alpha changes
+  your answer.
 """
 # %% stupid_backoff
 def stupid_backoff(word, context, models, alpha=0.4):

@@ -5,6 +5,10 @@ one, which ends in </s> and is never followed by anything.
 
 expect: less
 base: solution
+hint: In count_ngrams, context_counts[c] is the number of n-grams whose first n-1 tokens are c, not how
+  often the tokens of c occur in the padded sentence: the last tokens of a sentence are never followed by
+  anything, and </s> itself is never a context. Compare your counts of the toy corpus with TOY_BIGRAMS and
+  TOY_TRIGRAMS in the notebook.
 """
 # %% count_ngrams
 def count_ngrams(sentences, n):

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Check whether your kneser_ney_prob, or a helper it calls such as kn_tables, changes the models it is
+  given: the notebook's conventions ask you to treat models as read-only. Compare models before and after a
+  call (the same keys and the same counts), and keep whatever you memoise outside it, as the Speed paragraph
+  of the Kneser-Ney section describes.
 """
 # %% kneser_ney_prob
 def kn_tables(models):

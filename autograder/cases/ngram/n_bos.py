@@ -5,6 +5,9 @@ asks the model to predict a <s>.
 
 expect: less
 base: solution
+hint: Look again at the padding convention: an order-n model pads every sentence with n-1 start symbols <s>
+  on the left (none for n = 1) and one </s> on the right. Compare what count_ngrams gives on the toy corpus
+  with TOY_BIGRAMS and TOY_TRIGRAMS, and check that perplexity never asks the model to predict <s>.
 """
 # %% count_ngrams
 def count_ngrams(sentences, n):

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at the padding convention: every sentence ends with one end symbol </s>, which the model
+  counts and predicts like any other word (knowing when a sentence stops is part of modelling language).
+  Check that count_ngrams counts the n-grams that end in </s> (compare with TOY_BIGRAMS) and that perplexity
+  scores </s> at the end of every sentence.
 """
 # %% count_ngrams
 def count_ngrams(sentences, n):

@@ -6,6 +6,10 @@ context instead of moving it to the uniform term; kneser_ney_prob uses raw count
 
 expect: less
 base: solution
+hint: Look again at three functions. In mle_prob, a context that was never seen gives 0.0, without dividing
+  by zero; in interpolated_prob, the weight of an order whose context was never seen moves to the uniform
+  1/V term (check that your probabilities after an unseen context sum to 1); and in kneser_ney_prob, every
+  order below the highest uses continuation counts, not raw counts.
 """
 # %% mle_prob
 def mle_prob(word, context, ngram_counts, context_counts):

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: In perplexity, average the log-probabilities over all the predicted tokens of all the sentences
+  together and exponentiate once: the perplexities of single sentences averaged over sentences are a
+  different number, in which a short sentence weighs as much as a long one. Check your function by hand on
+  two sentences of different lengths.
 """
 # %% perplexity
 def perplexity(prob, sentences, n):

@@ -5,6 +5,10 @@ stops before build_vocab is defined; stupid_backoff raises a KeyError inside (it
 
 expect: less
 base: solution
+hint: Part of your notebook raises an exception: a cell that stops with an error leaves its function
+  undefined, and everything that uses that function fails too. Restart the kernel, run all cells from the
+  top and read the first traceback (its last line names the error, the lines above show where it happened);
+  then run each visible test cell in turn and check that none of them shows an error.
 """
 # %% build_vocab
 print(build_vocab(my_sentences))

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at what the docstring of replace_oov promises: a new list of new lists, with the input left
+  unchanged. Check whether any sentence you return is the very same list object as an input sentence, for
+  example one in which every word is already in the vocabulary.
 """
 # %% replace_oov
 def replace_oov(sentences, vocab):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at what build_vocab must hold: the training words seen at least min_count times, plus </s>
+  and the unknown-word token <unk>, but never <s>. Its length is the vocabulary size V, so a missing or
+  extra symbol makes V wrong for every smoothed probability.
 """
 # %% build_vocab
 def build_vocab(sentences, min_count=2):

@@ -2,6 +2,8 @@
 
 expect: less
 base: solution
+hint: Look again at the type that build_vocab returns: its docstring asks for a set of words, whose length
+  is V, not another kind of collection. Check what type your function hands back.
 """
 # %% build_vocab
 def build_vocab(sentences, min_count=2):

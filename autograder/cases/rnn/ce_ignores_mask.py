@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the role of the mask in sequence_cross_entropy: padded steps must count neither in the
+  sum of negative log-likelihoods nor in the number M you divide by, and their gradient must be zero.
+  Check that changing the logits at a padded step changes neither your loss nor the other gradients.
 """
 # %% sequence_cross_entropy
 def sequence_cross_entropy(logits, targets, mask=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the loss L of sequence_cross_entropy: it is the mean over the counted steps (divided by
+  M, the number of unmasked steps), and its gradient carries the same factor m / M. Check that
+  repeating a batch twice gives the same loss, and compare dlogits with a finite-difference gradient.
 """
 # %% sequence_cross_entropy
 def sequence_cross_entropy(logits, targets, mask=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: clip_grad_norm must leave the arrays it is given untouched and return a new dict of new arrays (the
+  caller may still need the raw gradients). Check it yourself: copy the gradients, call your function
+  with a small max_norm, and see whether the caller's arrays are unchanged afterwards.
 """
 # %% clip_grad_norm
 def clip_grad_norm(grads, max_norm):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the global norm in clip_grad_norm: the norm is taken over all arrays together, and when
+  it is too large every array is scaled by the same factor, so the direction of the update is kept.
+  Check that each clipped array divided by its original gives the same ratio for every key.
 """
 # %% clip_grad_norm
 def clip_grad_norm(grads, max_norm):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: clip_grad_norm must return a new dict whether or not clipping happens, including when the global
+  norm is below max_norm. Check that the dict you return is not the caller's own object, and that
+  changing it afterwards leaves the caller's gradients as they were.
 """
 # %% clip_grad_norm
 def clip_grad_norm(grads, max_norm):

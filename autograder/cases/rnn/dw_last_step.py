@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: W is shared by every time step, so in rnn_backward its gradient is the sum of its gradients at each
+  use, over all steps t. Compare your dW with a finite-difference gradient on a sequence of several
+  steps (with a single step it would agree).
 """
 # %% rnn_backward
 def rnn_backward(dh, cache):

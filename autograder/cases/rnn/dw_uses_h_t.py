@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the gradient of W in the backward pass: it pairs the gradient of a_t with h_(t-1), the
+  state that went into step t, not the state h_t that came out of it. Compare your dW from rnn_backward
+  with a finite-difference gradient.
 """
 # %% rnn_backward
 def rnn_backward(dh, cache):

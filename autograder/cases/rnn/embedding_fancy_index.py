@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In embedding_backward, a token id that occurs several times in the batch must collect the sum of all
+  its gradients; re-read the notebook's warning about NumPy's buffered fancy-index assignment with
+  repeated indices. Check your dE on a batch in which one id appears twice.
 """
 # %% embedding_backward
 def embedding_backward(dx, cache):

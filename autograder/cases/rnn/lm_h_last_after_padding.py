@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at what h_last means in rnn_lm_forward_backward: for each row, the hidden state after its
+  last real (unmasked) step, since the states computed over the padding are not carried to the next
+  chunk. Check it on a batch whose rows have different lengths.
 """
 # %% rnn_lm_forward_backward
 def rnn_lm_forward_backward(params, inputs, targets, mask, h0):

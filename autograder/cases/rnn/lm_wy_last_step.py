@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: The output layer in rnn_lm_forward_backward is applied at every step with the same Wy and by, so their
+  gradients are sums over all (n, t) pairs, like those of U and W. Compare your gradients of Wy and by
+  with finite-difference gradients of the loss.
 """
 # %% rnn_lm_forward_backward
 def rnn_lm_forward_backward(params, inputs, targets, mask, h0):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Check the gradients of the output layer (Wy and by) in rnn_lm_forward_backward: padded steps must
+  contribute nothing to them, just as they do not count in the loss. Changing the targets at a padded
+  step should leave every gradient unchanged; compare with a finite-difference gradient on a padded batch.
 """
 # %% rnn_lm_forward_backward
 def rnn_lm_forward_backward(params, inputs, targets, mask, h0):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at backpropagation through time in rnn_backward: the gradient reaching h_t has two parts,
+  the direct one dh[:, t] and the one that comes back from step t+1 through W. Compare dx and dh0 with
+  finite-difference gradients when the upstream gradient is non-zero only at the last step.
 """
 # %% rnn_backward
 def rnn_backward(dh, cache):

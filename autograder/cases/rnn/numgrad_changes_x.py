@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: numerical_gradient must leave x exactly as it was, bit for bit, because in floating point
+  x[i] + eps - eps is not always x[i]; re-read the notebook's advice on how to put each element back.
+  Check with a copy of x taken before the call that every element is identical afterwards.
 """
 # %% numerical_gradient
 def numerical_gradient(f, x, eps=1e-5):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at which difference numerical_gradient computes: the notebook asks for the central
+  difference, whose error is of order eps squared, while a one-sided difference has an error of order
+  eps, too coarse to tell a small bug from rounding. Try a function whose gradient you know, like a cubic.
 """
 # %% numerical_gradient
 def numerical_gradient(f, x, eps=1e-5):

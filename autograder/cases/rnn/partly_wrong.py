@@ -6,6 +6,9 @@ multiplies the logits by the temperature instead of dividing.
 
 expect: less
 base: solution
+hint: Several functions need another look. Check that rnn_forward starts from the h0 it is given, that the
+  gradient of sequence_cross_entropy carries the same 1/M as its loss (compare with a finite-difference
+  gradient), and that softmax_with_temperature divides the logits by the temperature (below 1 sharpens).
 """
 # %% rnn_forward
 def rnn_forward(x, h0, U, W, b):

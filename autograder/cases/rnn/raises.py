@@ -6,6 +6,10 @@ TypeError inside (it calls np.sqrt on a dict view).
 
 expect: less
 base: solution
+hint: Some of your code raises an error, either when its cell runs or when its function is called. Restart
+  the kernel, run the notebook from the top, and read the traceback under the first cell that fails
+  (a leftover debugging line can use a name that exists only in your session); then run the visible
+  tests cell by cell.
 """
 # %% embedding_backward
 print(dE_debug.shape)

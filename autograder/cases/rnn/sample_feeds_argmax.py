@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In rnn_lm_sample, the id you feed back as the next input must be the one you drew with rng, not the
+  most likely one, so that each step depends on what was actually sampled before. Look again at steps 3
+  and 4 of the sampling recipe in the notebook.
 """
 # %% rnn_lm_sample
 def rnn_lm_sample(params, start_id, end_id, max_len, temperature=1.0, rng=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at what rnn_lm_sample returns: the ids drawn before end_id; end_id marks where the
+  sequence stops and is not itself part of the result. Check that no sample you return ever contains
+  end_id.
 """
 # %% rnn_lm_sample
 def rnn_lm_sample(params, start_id, end_id, max_len, temperature=1.0, rng=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In rnn_lm_sample the hidden state starts at zero once and is then carried from step to step; that is
+  how the model remembers every earlier id and not just the last one. Check which state each of your
+  calls to rnn_step_forward starts from.
 """
 # %% rnn_lm_sample
 def rnn_lm_sample(params, start_id, end_id, max_len, temperature=1.0, rng=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at where the temperature goes in rnn_lm_sample: it divides the logits before the
+  softmax, as softmax_with_temperature does; dividing probabilities by it and renormalising changes
+  nothing. Check that your samples get more varied at temperature 1.5 and less at 0.5.
 """
 # %% rnn_lm_sample
 def rnn_lm_sample(params, start_id, end_id, max_len, temperature=1.0, rng=None):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: softmax_with_temperature must not overflow for logits around 1000 or for small temperatures: look
+  again at the notebook's advice on what to subtract from each row of z / temperature before
+  exponentiating. Check that such inputs give finite probabilities that sum to 1.
 """
 # %% softmax_with_temperature
 def softmax_with_temperature(logits, temperature=1.0):

@@ -2,6 +2,8 @@
 
 expect: less
 base: solution
+hint: Look again at the derivative of tanh in rnn_step_backward: tanh'(a) = 1 - tanh(a)^2, which you can
+  write with the cached output h_t. Compare your gradients with a finite-difference gradient.
 """
 # %% rnn_step_backward
 def rnn_step_backward(dh_next, cache):

@@ -5,6 +5,9 @@ windows at once, and training code written for the generator (next(batches)) fai
 
 expect: less
 base: solution
+hint: make_batches should be a generator (written with yield, as section 1 asks) that produces the
+  windows one at a time, not a function that builds them all and returns a list. Check the type of the
+  object that calling make_batches gives you.
 """
 # %% make_batches
 def make_batches(ids, batch_size, seq_len):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In train_epoch, look again at when you clip the gradient: clipping only has an effect between
+  computing the gradient and taking the optimiser step, since the step uses the gradient as it is at
+  that moment (section 6).
 """
 # %% train_epoch
 def train_epoch(model, ids, optimizer, batch_size, seq_len, max_norm=1.0):

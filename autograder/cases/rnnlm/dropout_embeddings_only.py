@@ -5,6 +5,9 @@ sees the recurrent layer's states undropped.
 
 expect: less
 base: solution
+hint: Look again at where RNNLM applies dropout: section 5 asks for it on the embeddings and also on the
+  top layer's states before the output layer (and between layers when there are several). Check in
+  training mode that both places are dropped and that nothing is dropped in evaluation mode.
 """
 # %% rnnlm_model
 class RNNLM(torch.nn.Module):

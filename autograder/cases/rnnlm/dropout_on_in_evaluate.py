@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: evaluate must measure the NLL in evaluation mode, so that dropout is off, and put the model back in
+  its previous mode before returning (section 3). Check that two calls of evaluate on a model with dropout
+  give exactly the same number.
 """
 # %% evaluate
 def evaluate(model, ids, batch_size, seq_len):

@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In evaluate, check that the NLL is the mean over all target tokens rather than the mean of each
+  window's mean loss: the last window is usually shorter, and averaging the windows weighs its tokens more
+  (section 3). A stream whose length seq_len does not divide shows the difference.
 """
 # %% evaluate
 def evaluate(model, ids, batch_size, seq_len):

@@ -6,6 +6,9 @@ without the prime.
 
 expect: less
 base: solution
+hint: Look again at two functions: evaluate should carry the state from one window to the next (starting
+  from None), so that each window sees the context before it; and generate returns the prime ids followed
+  by the sampled ones. Check the length of what generate returns.
 """
 # %% evaluate
 def evaluate(model, ids, batch_size, seq_len):

@@ -6,6 +6,9 @@ generate adds a list to its prime and raises TypeError for a tuple prime (a hidd
 
 expect: less
 base: solution
+hint: One of your functions raises an exception when it is called. Run the notebook cell by cell and read
+  the traceback of the first test cell that fails; then check that your functions accept every kind of
+  input their docstrings allow (a stream as a list, a NumPy array or a LongTensor; a prime as any sequence).
 """
 # %% make_batches
 def make_batches(ids, batch_size, seq_len):

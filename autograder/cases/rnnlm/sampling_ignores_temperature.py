@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: In generate, check that the temperature changes the distribution you sample from: the next id is
+  drawn from the softmax of the logits divided by the temperature (section 7). With a seeded generator, a
+  very low temperature should almost always give the most likely token.
 """
 # %% generate
 def generate(model, prime_ids, length, temperature=1.0, generator=None):

@@ -5,6 +5,9 @@ at most seq_len tokens, and its loss is that of a model that keeps forgetting.
 
 expect: less
 base: solution
+hint: In train_epoch, check that every window starts from the state the previous window ended in,
+  detached, and only the first one from None: truncated BPTT cuts the gradient at the window's start
+  but keeps the context (section 6).
 """
 # %% train_epoch
 def train_epoch(model, ids, optimizer, batch_size, seq_len, max_norm=1.0):

@@ -5,6 +5,9 @@ optimiser step makes them differ.
 
 expect: less
 base: solution
+hint: With tie_weights=True, RNNLM's output layer must use the embedding's weight parameter itself, one
+  shared tensor, not a copy that starts equal and drifts apart at the first optimiser step (section 5).
+  Check that the tied model has V * E parameters fewer than the untied one.
 """
 # %% rnnlm_model
 class RNNLM(torch.nn.Module):

@@ -4,6 +4,9 @@ The second window's backward pass runs into the first window's graph, which was 
 
 expect: less
 base: solution
+hint: In train_epoch, check that the state carried into each window is detached first (with your
+  detach_state): otherwise the backward pass of the second window runs back into the first window's
+  graph, which PyTorch has already freed. Try train_epoch on a stream long enough for several windows.
 """
 # %% train_epoch
 def train_epoch(model, ids, optimizer, batch_size, seq_len, max_norm=1.0):

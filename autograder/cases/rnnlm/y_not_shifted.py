@@ -4,6 +4,9 @@ The model is then trained to copy its input, and evaluated on it.
 
 expect: less
 base: solution
+hint: In make_batches, look again at the targets: y holds the token after each input, one position later
+  in the stream than x. Check your output on the worked example of section 1 (the stream 0, 1, ..., 12
+  with B = 2 and seq_len = 4).
 """
 # %% make_batches
 def make_batches(ids, batch_size, seq_len):

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at how Seq2Seq.decode_step calls your dot_attention: the decoder may attend only to the
+  real source positions, so the mask made from the source lengths in encode has to reach the attention.
+  Check on a batch of sentences of different lengths: do the weights that decode_step returns come out
+  exactly zero over the padded positions?
 """
 # %% Seq2Seq
 class Seq2Seq(torch.nn.Module):

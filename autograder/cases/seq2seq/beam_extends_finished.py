@@ -4,6 +4,10 @@ The search runs to max_len and returns the best hypothesis then, which may go on
 
 expect: less
 base: solution
+hint: Look again at what beam_search does with an extension that ends with </s>: it is finished, leaves
+  the beam with its score, takes one place with it and is never extended again. Check that none of the
+  hypotheses you return goes on after its </s>, and that with beam_size 1 your beam search gives the same
+  translation as greedy decoding.
 """
 # %% beam_search
 def beam_search(model, src, src_lengths, beam_size, max_len, bos_id, eos_id, length_alpha=0.0):

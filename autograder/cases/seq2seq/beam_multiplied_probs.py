@@ -5,6 +5,10 @@ in the model's float32 and the beam then picks among equal zeros.
 
 expect: less
 base: solution
+hint: Look again at the score of a hypothesis in beam_search: it is the sum of the log-probabilities (the
+  log-softmax of the logits) of its tokens, since a product of probabilities underflows to 0 after a few
+  dozen tokens in float32. Check your scores on long hypotheses: do they stay negative numbers that still
+  tell the hypotheses apart, rather than all becoming 0?
 """
 # %% beam_search
 def beam_search(model, src, src_lengths, beam_size, max_len, bos_id, eos_id, length_alpha=0.0):

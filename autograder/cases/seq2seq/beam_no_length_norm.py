@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at length normalisation in beam_search: when length_alpha > 0, the final choice among the
+  finished hypotheses and those left in the beam compares score / |y| ** length_alpha, where |y| counts
+  the hypothesis's tokens, </s> included. Check on one sentence that a larger length_alpha can let a
+  longer hypothesis win, while length_alpha = 0 still compares the plain scores.
 """
 # %% beam_search
 def beam_search(model, src, src_lengths, beam_size, max_len, bos_id, eos_id, length_alpha=0.0):

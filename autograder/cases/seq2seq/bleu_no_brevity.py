@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at the brevity penalty in corpus_bleu: with c the total number of hypothesis tokens and r
+  that of the references, BP is exp(1 - r / c) unless c > r, and it multiplies the geometric mean of the
+  precisions. Check by hand that a hypothesis that is only the first part of its reference scores less
+  than 100.
 """
 # %% corpus_bleu
 def corpus_bleu(hypotheses, references, max_n=4):

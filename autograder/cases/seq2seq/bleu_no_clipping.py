@@ -2,6 +2,9 @@
 
 expect: less
 base: solution
+hint: Look again at the clipped n-gram precision in corpus_bleu: each n-gram of a hypothesis counts as
+  matched at most as many times as it occurs in that sentence's reference. Check that "the the the the"
+  against a reference holding a single "the" gets a unigram precision of 1/4, not 1.
 """
 # %% corpus_bleu
 def corpus_bleu(hypotheses, references, max_n=4):

@@ -2,6 +2,10 @@
 
 expect: less
 base: solution
+hint: Look again at how corpus_bleu combines the sentences: the matched and total n-gram counts, and the
+  lengths c and r, are added up over the whole corpus before anything is divided, so corpus BLEU is not
+  the mean of sentence scores. Check by hand on a corpus of two sentences of different lengths that your
+  result is the one from the pooled counts.
 """
 # %% corpus_bleu
 def corpus_bleu(hypotheses, references, max_n=4):

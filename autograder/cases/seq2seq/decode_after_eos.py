@@ -5,6 +5,9 @@ model predicts next.
 
 expect: less
 base: solution
+hint: Look again at how greedy_decode treats a row that has already written </s>: that </s> is kept, and
+  every later position of the row is PAD_ID, whatever the model would predict next. Check on a batch whose
+  sentences finish at different steps that only padding follows the first </s> of each row.
 """
 # %% greedy_decode
 def greedy_decode(model, src, src_lengths, max_len, bos_id, eos_id):

@@ -6,6 +6,10 @@ the last real token and the backward state at the first.
 
 expect: less
 base: solution
+hint: Look again at the encoder in Seq2Seq.encode: the bidirectional GRU should read packed sequences, so
+  that the backward direction of each sentence starts at its last real token and padding is never read, in
+  either direction. Check the docstring's promise that what follows a sentence's end in a padded batch
+  never changes its results: does a short sentence get the same keys next to a longer one as on its own?
 """
 # %% Seq2Seq
 class Seq2Seq(torch.nn.Module):

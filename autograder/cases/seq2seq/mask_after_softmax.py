@@ -4,6 +4,9 @@ Padded weights are 0 as required, but the weights of a padded row sum to less th
 
 expect: less
 base: solution
+hint: Look again at masking in dot_attention: the padded positions must be excluded before normalising, so
+  that the weights of the real positions are the softmax over those positions alone. Check on a padded
+  batch that every row of your weights still sums to 1, not only that the padded weights are zero.
 """
 # %% dot_attention
 def dot_attention(query, keys, mask=None):

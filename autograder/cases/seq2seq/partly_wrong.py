@@ -6,6 +6,10 @@ sentence by sentence (the product of per-sentence penalties) instead of from the
 
 expect: less
 base: solution
+hint: Look again at three conventions of the notebook. In teacher_forcing_batch every row's first decoder
+  input is <s>; in greedy_decode a row's positions after its </s> are PAD_ID, not more </s>; and in
+  corpus_bleu the brevity penalty comes once from the corpus's total lengths c and r, not sentence by
+  sentence.
 """
 # %% teacher_forcing_batch
 def teacher_forcing_batch(tgt, bos_id):

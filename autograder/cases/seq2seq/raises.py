@@ -8,6 +8,11 @@ the memory).
 
 expect: less
 base: solution
+hint: Some of your code raises an exception: a function fails when it is called, or a cell fails before
+  its def runs, so the function is never defined and everything that uses it fails too (a leftover
+  debugging line is a common cause). Restart the kernel, run the notebook from the top, and read the first
+  traceback, which names the line and the error; then run each exercise's visible test cell in turn until
+  none of them raises.
 """
 # %% dot_attention
 print(weights.sum(dim=1))

@@ -5,6 +5,10 @@ normalised across the examples, so the weights of one example do not sum to 1.
 
 expect: less
 base: solution
+hint: Look again at the axis of the softmax in dot_attention: the weights are normalised over the source
+  positions of each example, never across the examples of the batch. Check that each row of your weights
+  sums to 1 on a batch of several examples, and that a batch of one example does not give every position
+  weight 1.
 """
 # %% dot_attention
 def dot_attention(query, keys, mask=None):

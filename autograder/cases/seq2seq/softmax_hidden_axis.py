@@ -5,6 +5,10 @@ weight is an average of per-unit softmaxes and the weights do not sum to 1 over 
 
 expect: less
 base: solution
+hint: Look again at the scores in dot_attention: each source position j gets one score e_j = q . k_j, the
+  products summed over the hidden units, and the softmax then runs over the source positions, never across
+  the hidden units. Check that your weights sum to 1 over the positions of each example and match a
+  softmax of the dot products you compute by hand.
 """
 # %% dot_attention
 def dot_attention(query, keys, mask=None):

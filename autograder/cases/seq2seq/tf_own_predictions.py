@@ -4,6 +4,9 @@ The first step reads dec_in[:, 0] (<s>); every later step reads the argmax of th
 
 expect: less
 base: solution
+hint: Look again at teacher forcing in Seq2Seq.forward: at step t the decoder reads dec_in[:, t], the true
+  previous token, whatever the model itself would have predicted. Check that changing a token of dec_in
+  after the first step changes the logits of the steps that follow it.
 """
 # %% Seq2Seq
 class Seq2Seq(torch.nn.Module):

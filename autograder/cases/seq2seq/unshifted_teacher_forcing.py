@@ -5,6 +5,10 @@ y_{t-1}.
 
 expect: less
 base: solution
+hint: Look again at the table of teacher forcing in the notebook: the decoder's inputs are the targets
+  shifted right by one, <s> at the first step and y_{t-1} at step t (the last token dropped), so the
+  decoder never reads the token it must predict. Check on one row by hand that every input is the target
+  of the step before.
 """
 # %% teacher_forcing_batch
 def teacher_forcing_batch(tgt, bos_id):

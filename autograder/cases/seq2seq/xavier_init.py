@@ -3,6 +3,10 @@
 
 expect: less
 base: solution
+hint: Look again at the Seq2Seq docstring: the five layers start with PyTorch's default initial values,
+  which the notebook's training settings are tuned for, so the constructor should create them and leave
+  their weights as torch.nn sets them. Check that nothing in your __init__ re-initialises a parameter:
+  compare the spread of your starting weights with that of a freshly made torch.nn layer of the same size.
 """
 # %% Seq2Seq
 class Seq2Seq(torch.nn.Module):
