@@ -236,9 +236,9 @@ def cmd_similarity(args):
     course = Course(args.course, isolation="none")  # reads the graded notebooks only: nothing runs
     students = course.submitted_students(args.assignment)
     notebooks, release = similarity.read_notebooks(course, args.assignment, students)
-    pairs, compared = similarity.report(notebooks, release, args.threshold, args.min_tokens)
+    pairs, compared = similarity.report(notebooks, release, args.threshold, args.min_tokens, common=args.common)
     page, table = course.root / f"similarity-{args.assignment}.html", course.root / f"similarity-{args.assignment}.csv"
-    similarity.write_html(args.assignment, pairs, compared, page, args.threshold)
+    similarity.write_html(args.assignment, pairs, compared, page, args.threshold, args.common)
     similarity.write_csv(pairs, table)
     for p in pairs:
         print(f"{p.grade_id}: {p.a} and {p.b} {p.similarity:.0%}")
@@ -428,6 +428,8 @@ def build_parser():
     p.add_argument("--course", required=True, help="course directory (after course-grade grade)")
     p.add_argument("--threshold", type=float, default=0.8, help="flag pairs sharing at least this share of one answer (default 0.8)")
     p.add_argument("--min-tokens", type=int, default=60, help="leave out answers shorter than this many tokens (default 60)")
+    p.add_argument("--common", type=int, default=10, help="leave out code found in more than this many students' answers, "
+                                                          "as MOSS's -m does (default 10)")
     p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("edition", help=cmd_edition.__doc__)

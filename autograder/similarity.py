@@ -7,8 +7,12 @@ literals replaced, so renamed variables change nothing, then k-grams are hashed 
 release's own code of the cell (its stub and provided lines) is boilerplate and never counts. A
 pair's similarity is the larger of the two shares of each answer found in the other, so a copy
 padded with extra code still shows. Answers shorter than ``min_tokens`` are left out, since short
-correct answers look alike whoever writes them.
+correct answers look alike whoever writes them, and so is code found in the answers of more than
+``common`` students (MOSS's ``-m``): what many students share (the way everyone writes a loop, code
+from the lecture, a solution passed round the whole class) is no evidence about one pair, and left
+in it would bury the pairs that share what nobody else has.
 """
+from collections import Counter
 import html
 import io
 from dataclasses import dataclass
@@ -57,10 +61,14 @@ def _fingerprint(source, boilerplate=()):
     return CodeFingerprint("answer.py", NOISE, WINDOW, boilerplate=list(boilerplate), fp=io.StringIO(source))
 
 
-def similar_pairs(by_student, release_source, threshold=0.8, min_tokens=60):
+def similar_pairs(by_student, release_source, threshold=0.8, min_tokens=60, common=10):
     """The pairs of one cell's answers at or above ``threshold``, most similar first."""
-    boilerplate = _fingerprint(release_source).hashes
+    boilerplate = set(_fingerprint(release_source).hashes)
     prints = {s: _fingerprint(src, boilerplate) for s, src in sorted(by_student.items())}
+    shared = Counter(h for fp in prints.values() for h in set(fp.hashes))
+    widespread = {h for h, n in shared.items() if n > common}
+    if widespread:
+        prints = {s: _fingerprint(src, boilerplate | widespread) for s, src in sorted(by_student.items())}
     prints = {s: fp for s, fp in prints.items() if fp.token_coverage >= min_tokens}
     found = []
     for (a, fa), (b, fb) in combinations(prints.items(), 2):
@@ -75,14 +83,14 @@ def _marked(fp, slices):
     return marked
 
 
-def report(notebooks, release, threshold=0.8, min_tokens=60, top=5):
+def report(notebooks, release, threshold=0.8, min_tokens=60, top=5, common=10):
     """Every flagged :class:`Pair` of every answer cell (at most ``top`` per cell), and the number
     of answers compared per cell."""
     by_cell, released = answers(notebooks, release)
     pairs, compared = [], {}
     for grade_id, by_student in by_cell.items():
         compared[grade_id] = len(by_student)
-        for s, a, b, left, right in similar_pairs(by_student, released[grade_id], threshold, min_tokens)[:top]:
+        for s, a, b, left, right in similar_pairs(by_student, released[grade_id], threshold, min_tokens, common)[:top]:
             pairs.append(Pair(grade_id, a, b, s, left, right))
     return pairs, compared
 
@@ -100,14 +108,15 @@ def write_csv(pairs, path):
             w.writerow([cell(p.grade_id), cell(p.a), cell(p.b), f"{p.similarity:.3f}"])
 
 
-def write_html(assignment, pairs, compared, path, threshold):
+def write_html(assignment, pairs, compared, path, threshold, common=10):
     """One page: per answer cell, the flagged pairs side by side with their shared code marked."""
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Similarity: {html.escape(assignment)}</title>",
              "<style>body{font-family:sans-serif;margin:2em} .pair{display:flex;gap:1em} pre{flex:1;background:#f6f6f6;"
              "padding:.5em;overflow:auto;font-size:12px} mark{background:#ffd54f}</style></head><body>",
              f"<h1>Similarity of answers: {html.escape(assignment)}</h1>",
-             f"<p>Pairs whose shared code (names and literals ignored, the release's own code left out) is at least "
-             f"{threshold:.0%} of one of the two answers. A flag is a reason to read, not a finding.</p>"]
+             f"<p>Pairs whose shared code (names and literals ignored; the release's own code and code that more than "
+             f"{common} students share left out) is at least {threshold:.0%} of one of the two answers. "
+             f"A flag is a reason to read, not a finding.</p>"]
     for grade_id, n in compared.items():
         flagged = [p for p in pairs if p.grade_id == grade_id]
         parts.append(f"<h2>{html.escape(grade_id)}: {n} answers, {len(flagged)} pair(s) flagged</h2>")

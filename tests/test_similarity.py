@@ -75,3 +75,14 @@ def test_the_command_reads_the_graded_notebooks(tmp_path, capsys):
     lines = (course.root / "similarity-ngram.csv").read_text().splitlines()
     assert lines[0] == "grade_id,student_a,student_b,similarity" and all(",ann,bob," in line for line in lines[1:]), lines
     assert "ann and bob" in (course.root / "similarity-ngram.html").read_text()
+
+
+def test_code_most_of_the_class_shares_is_left_out_and_a_pair_sharing_what_nobody_else_has_is_not():
+    notebooks, release = class_of_four()
+    ann, cy = notebooks["ann"], notebooks["cy"]
+    crowd = {f"s{i:02d}": copy.deepcopy(ann) for i in range(11)}  # a solution passed round eleven students
+    crowd.update(cy=cy, cy_copy=renamed(cy))
+    pairs, _ = similarity.report(crowd, release, common=10)
+    assert {(p.a, p.b) for p in pairs} == {("cy", "cy_copy")}, sorted({(p.a, p.b) for p in pairs})
+    pairs, _ = similarity.report(crowd, release, common=11)
+    assert ("s00", "s01") in {(p.a, p.b) for p in pairs}, "code shared by no more than `common` students still counts"
