@@ -64,19 +64,28 @@ def _figure(draw):
 
 
 def _histogram(values, xlabel, bins):
+    from matplotlib.ticker import MaxNLocator
+
     def draw(ax):
         ax.hist(values, bins=bins, color="#4c72b0", edgecolor="white")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("submissions")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return _figure(draw)
 
 
-def _bars(labels, values, xlabel):
+def _bars(labels, values, xlabel, xmax=None):
+    from matplotlib.ticker import MaxNLocator
+
     def draw(ax):
         ax.barh(range(len(labels)), values, color="#dd8452")
-        ax.set_yticks(range(len(labels)), labels, fontsize=7)
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
+        if xmax is None:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts of submissions
+        else:
+            ax.set_xlim(0, xmax)
     return _figure(draw)
 
 
@@ -93,7 +102,7 @@ def write_html(assignment, data, path):
         parts += ["<h2>Scores of graded submissions</h2>", _histogram(data["percent"], "score (% of the maximum)", range(0, 105, 5))]
     if data["pass_rate"]:
         tests = list(data["pass_rate"])
-        parts += ["<h2>Tests, hardest first</h2>", _bars(tests, [100 * data["pass_rate"][t] for t in tests], "% of scored submissions passing")]
+        parts += ["<h2>Tests, hardest first</h2>", _bars(tests, [100 * data["pass_rate"][t] for t in tests], "% of scored submissions passing", xmax=100)]
     if data["grading_seconds"]:
         parts += [f"<h2>Grading time</h2><p>median {data['seconds']['median']:.1f} s, 95th percentile {data['seconds']['p95']:.1f} s per submission</p>",
                   _histogram(data["grading_seconds"], "seconds per submission", 20)]

@@ -1,9 +1,10 @@
 """Grades for other tools: Canvas's and Moodle's grade import files, and a wide CSV of every test.
 
 The LMS files hold one row per student of a roster and one column per assignment, with the score
-of the grades CSV (late penalties and review decisions applied). A score still withheld for review
-is left blank, so an import changes nothing there until a TA decides; a failed or missing
-submission is 0.
+of the grades CSV (late penalties and review decisions applied). A score still withheld for review,
+or still waiting for a manual grade, is left blank, so an import changes nothing there until a TA
+decides (a student never sees the autograded part of a grade as if it were the whole); a failed or
+missing submission is 0.
 
 A roster is a CSV file with a header row: ``student_id`` (the id the submissions are filed
 under) and, as the LMS needs them, ``name``, ``canvas_id``, ``sis_user_id``, ``sis_login_id``,
@@ -40,10 +41,10 @@ def read_roster(path, needs=(), any_of=()):
 
 
 def lms_score(row):
-    """What an LMS gets for a row: blank while the score is withheld, else the score."""
+    """What an LMS gets for a row: blank while the score is withheld or incomplete, else the score."""
     if row is None or row.status in (Outcome.FAILED, Outcome.MISSING):
         return "0"
-    return "" if row.status == Outcome.REVIEW else f"{row.score:g}"
+    return "" if row.status == Outcome.REVIEW or row.manual else f"{row.score:g}"
 
 
 def write_canvas(roster, grades, max_scores, path):

@@ -1,11 +1,6 @@
-"""The class report (autograder/analytics.py, course-grade report)."""
-import json
-
-import pytest
-
-from autograder import analytics, diagnosis
-from autograder.cli import grade_cases, main
-from autograder.course import Course
+"""The class report (autograder/analytics.py); course-grade report on a graded class is in tests/test_term.py,
+the page in a browser in tests/test_browser.py."""
+from autograder import analytics
 from autograder.report import Outcome, Row
 
 ENTRIES = {"no_eos": {"fails": ["t_mle"], "description": "forgets </s>"},
@@ -52,28 +47,3 @@ def test_the_page_has_its_figures_and_escapes_names(tmp_path):
     page = path.read_text()
     assert page.count("<img") == 4, "scores, tests, grading time and mistakes are figures"
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;odd" in page
-
-
-@pytest.mark.slow
-def test_the_report_of_a_class_counts_its_known_mix_of_mistakes(tmp_path):
-    course = Course(tmp_path / "course")
-    mix = ["complete", "alt_loops", "no_eos", "n_bos", "vocab_no_unk"]
-    rows = grade_cases(course, "ngram", mix, workers=2)
-    for name in ("no_eos", "n_bos"):  # a second student who makes the same mistake
-        src = course.path("submitted", name, "ngram")
-        course.submit(f"{name}_again", "ngram", {p.name: p for p in src.glob("*.ipynb")})
-    assert main(["grade", "ngram", "--course", str(course.root)]) == 0
-    assert main(["report", "ngram", "--course", str(course.root)]) == 0
-    catalogue = course.root / "catalogue" / "ngram.json"
-    entries = json.loads(catalogue.read_text())["cases"]
-    assert set(entries) == {c.name for c in diagnosis.mistake_cases("ngram")}, "every mistake case is catalogued"
-    made = catalogue.stat().st_mtime_ns
-    assert main(["report", "ngram", "--course", str(course.root)]) == 0
-    assert catalogue.stat().st_mtime_ns == made, "the catalogue of an unchanged unit is not made again"
-    data = json.loads((course.root / "report-ngram.json").read_text())
-    assert data["students"] == 7 and data["outcomes"]["graded"] == 7, data["outcomes"]
-    for name, count in (("no_eos", 2), ("n_bos", 2), ("vocab_no_unk", 1)):
-        assert data["mistakes"].get(name) == count, f"{name}: {data['mistakes']}"
-    assert data["per_student"]["complete"]["diagnosis"] == data["per_student"]["alt_loops"]["diagnosis"] == []
-    assert "<img" in (course.root / "report-ngram.html").read_text()
-    assert len(rows) == len(mix)

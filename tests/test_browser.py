@@ -187,3 +187,39 @@ def test_untouched_exercise_in_jupyterlab(lab):
     # the cells before the first test ran cleanly, so Run All got that far
     assert after_run_all.index(None) > 0
     print(f"browser check: {time.monotonic() - started:.1f} s wall; screenshot {ARTIFACT}")
+
+
+def test_the_class_report_page_shows_its_figures_in_chromium(tmp_path):
+    """The page course-grade report writes, for a small class, opened as a TA opens it (a file)."""
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make setup` as root, or apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    from autograder import analytics
+    from autograder.report import Outcome, Row
+
+    entries = {"no_eos": {"fails": ["t_mle"], "description": "forgets </s>", "hint": "Look again at </s>."},
+               "n_bos": {"fails": ["t_count", "t_mle"], "description": "pads with n start symbols", "hint": "Count the <s>."}}
+    tests = {"t_count": 2.0, "t_mle": 2.0}
+    fails = {"ann": [], "bob": ["t_mle"], "cy": ["t_mle"], "dee": ["t_count", "t_mle"]}
+    rows = [Row(s, "ngram", Outcome.GRADED, 4.0 - 2 * len(f), 4.0, seconds=2.0 + i) for i, (s, f) in enumerate(fails.items())]
+    rows.append(Row("eve", "ngram", Outcome.FAILED, 0.0, 4.0, reason="timeout", seconds=60.0))
+    per_test = {s: {t: (0.0 if t in f else m, m, False) for t, m in tests.items()} for s, f in fails.items()}
+    path = tmp_path / "report-ngram.html"
+    analytics.write_html("ngram", analytics.summarise(rows, per_test, entries), path)
+    artifact = ARTIFACT.parent / "report-ngram.png"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=["--no-sandbox"] if os.geteuid() == 0 else [])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(path.as_uri())
+            sizes = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+            assert len(sizes) == 4, f"scores, tests, grading time and mistakes are figures: {sizes}"
+            assert all(done and w > 200 and h > 100 for done, w, h in sizes), f"a figure did not render: {sizes}"
+            text = page.inner_text("body")
+            assert "5 students: 4 graded" in text and "n_bos" in text and "Count the <s>." in text, text[:500]
+            artifact.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(artifact), full_page=True)
+        finally:
+            browser.close()
+    print(f"report screenshot {artifact}")

@@ -18,7 +18,8 @@ GRADES = {
     "ngram": {"ann": Row("ann", "ngram", Outcome.GRADED, 28.8, 32.0, late_penalty=3.2),
               "bob": Row("bob", "ngram", Outcome.REVIEW, 0.0, 32.0, withheld=32.0),
               "cy": Row("cy", "ngram", Outcome.FAILED, 0.0, 32.0)},
-    "rnn": {"ann": Row("ann", "rnn", Outcome.GRADED, 54.0, 54.0), "cy": Row("cy", "rnn", Outcome.GRADED, 12.5, 54.0)},
+    "rnn": {"ann": Row("ann", "rnn", Outcome.GRADED, 54.0, 54.0), "cy": Row("cy", "rnn", Outcome.GRADED, 12.5, 54.0),
+            "dee": Row("dee", "rnn", Outcome.GRADED, 40.0, 54.0, manual="explain (3 points)", manual_points=3.0)},
 }
 
 
@@ -41,7 +42,7 @@ def test_canvas_gets_the_student_columns_points_possible_and_a_score_per_assignm
         ["Lee, Ann", "101", "S1", "ann1", "A", "28.8", "54"],   # after its late penalty
         ["Roe, Bob", "102", "S2", "bob2", "A", "", "0"],        # withheld: blank; no rnn row: 0
         ["'=cmd()", "103", "S3", "cy3", "B", "0", "12.5"],      # a formula is neutralised
-        ["Poe, Dee", "104", "S4", "dee4", "B", "0", "0"],
+        ["Poe, Dee", "104", "S4", "dee4", "B", "0", ""],       # waiting for a manual grade: blank
     ]
 
 
@@ -49,7 +50,7 @@ def test_moodle_gets_the_email_and_a_score_per_assignment(tmp_path):
     path = tmp_path / "moodle.csv"
     export.write_moodle(roster(tmp_path), GRADES, path)
     assert read(path) == [["Email address", "ngram", "rnn"], ["ann@uni.edu", "28.8", "54"], ["bob@uni.edu", "", "0"],
-                          ["cy@uni.edu", "0", "12.5"], ["dee@uni.edu", "0", "0"]]
+                          ["cy@uni.edu", "0", "12.5"], ["dee@uni.edu", "0", ""]]
 
 
 @pytest.mark.parametrize("text, kw, message", [
