@@ -143,3 +143,40 @@ def build_submission(case, source_dir, release_dir):
     if unknown:
         raise ValueError(f"case {case.name}: no answer cell with grade_id {', '.join(sorted(unknown))}")
     return notebooks
+
+
+class _RenameLocals(ast.NodeTransformer):
+    """Renames the local variables of every function (never its parameters, globals or attributes)."""
+
+    def __init__(self, prefix):
+        self.prefix, self.names = prefix, set()
+
+    def visit_FunctionDef(self, fn):
+        params = {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}
+        outer, self.names = self.names, self.names | ({n.id for stmt in fn.body for n in ast.walk(stmt)
+                                                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - params)
+        self.generic_visit(fn)
+        self.names = outer
+        return fn
+
+    def visit_Name(self, node):
+        if node.id in self.names:
+            node.id = self.prefix + node.id
+        return node
+
+
+def disguise(notebooks, prefix="my_", note="# my own work, written from scratch"):
+    """``notebooks`` ({name: NotebookNode}, changed in place and returned) as a student hiding a copy
+    hands them in: every answer cell's local variables renamed, the code re-laid out (comments
+    dropped) and a comment of their own on top. What it computes is unchanged."""
+    for nb in notebooks.values():
+        if not isinstance(nb, nbformat.NotebookNode):
+            continue
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:
+                    continue  # what does not parse is handed in as it is
+                cell.source = f"{note}\n{ast.unparse(_RenameLocals(prefix).visit(tree))}\n"
+    return notebooks

@@ -1,5 +1,6 @@
 """Unit tests of the autograder's own pieces: case files, submissions, the report."""
 import csv
+import math
 
 import nbformat
 import pytest
@@ -124,3 +125,19 @@ def test_clean_resets_counts_and_drops_metadata():
     assert dict(cell.metadata) == {"tags": ["t"]} and "widgets" not in nb.metadata
     clean(nb)
     assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None
+
+
+def test_disguise_renames_locals_but_not_parameters_keywords_or_globals():
+    source = "import math\nLIMIT = 3\n\ndef f(xs, scale=2):\n    total = 0  # running sum\n    for x in xs:\n" \
+             "        total += x * scale\n    return g(total=total, limit=LIMIT) + math.pi\n"
+    nb = new_notebook(cells=[answer("f", source)])
+    cases_mod.disguise({"nb.ipynb": nb})
+    out = nb.cells[0].source
+    assert out.startswith("# my own work") and "running sum" not in out
+    assert "my_total = 0" in out and "for my_x in xs" in out and "g(total=my_total, limit=LIMIT)" in out, out
+    assert "def f(xs, scale=2)" in out and "math.pi" in out and "my_xs" not in out
+    namespace = {"g": lambda total, limit: total}
+    exec(source, namespace)
+    expected = namespace["f"]([1, 2])
+    exec(out, namespace)
+    assert namespace["f"]([1, 2]) == expected == 6 + math.pi, "the disguised code computes the same"
