@@ -146,18 +146,25 @@ def build_submission(case, source_dir, release_dir):
 
 
 class _RenameLocals(ast.NodeTransformer):
-    """Renames the local variables of every function (never its parameters, globals or attributes)."""
+    """Renames the local variables of every function (never a parameter, of it or of a lambda or
+    function inside it, nor globals or attributes)."""
 
     def __init__(self, prefix):
         self.prefix, self.names = prefix, set()
 
-    def visit_FunctionDef(self, fn):
+    def _scope(self, fn, body):
         params = {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}
-        outer, self.names = self.names, self.names | ({n.id for stmt in fn.body for n in ast.walk(stmt)
-                                                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - params)
+        assigned = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        outer, self.names = self.names, (self.names | assigned) - params
         self.generic_visit(fn)
         self.names = outer
         return fn
+
+    def visit_FunctionDef(self, fn):
+        return self._scope(fn, fn.body)
+
+    def visit_Lambda(self, fn):
+        return self._scope(fn, [])
 
     def visit_Name(self, node):
         if node.id in self.names:

@@ -134,6 +134,11 @@ def _is_base64(value):
         return False
 
 
+# seconds of the last notebook this process executed: "kernel_start" (until the first cell may
+# run) and "cells" (from then to the end); read by autograder.hardened for the row's steps
+TIMINGS = {}
+
+
 class BoundaryExecute(Execute):
     """nbgrader's ``Execute`` with the graded tests run by the grader (see the module's docstring)."""
 
@@ -151,10 +156,14 @@ class BoundaryExecute(Execute):
         self.reference_units, self.kernel_packages = _kernel_imports_of(source, tests_too=self.tests_in_kernel)
         self.runner = None
         self._tests_thread = TestsThread()
+        self._started = time.perf_counter()
+        TIMINGS.clear()
         try:
             return super().preprocess(nb, resources, km)
         finally:
             self._tests_thread.shutdown()
+            if "kernel_start" in TIMINGS:
+                TIMINGS["cells"] = time.perf_counter() - self._started - TIMINGS["kernel_start"]
 
     def create_kernel_manager(self):
         km = super().create_kernel_manager()
@@ -171,6 +180,7 @@ class BoundaryExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         self._check_assign_resources(resources)
+        TIMINGS.setdefault("kernel_start", time.perf_counter() - self._started)
         role = self.plan.role(cell) if self.plan is not None else None
         if role is not None and role.kind == "test":
             run_sync(self._run_trusted)(cell, index, role)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import deadlines, diagnosis, reviews, sandbox, tamper
+from autograder import deadlines, diagnosis, execute, reviews, sandbox, tamper
 from autograder.leaks import HiddenText
 from autograder.report import Outcome, Row
 from autograder.submission import (MAX_ANSWER_BYTES, SubmissionError, read_submission, submission_hash,
@@ -159,13 +159,28 @@ class Grading:
 
     def run(self):
         """The steps in order; returns the finished :class:`Row`."""
-        submission = self.read()
-        self.canonicalise(submission)
-        self.scan()
+        submission = self._timed("read", self.read)
+        self._timed("canonicalise", self.canonicalise, submission)
+        self._timed("scan", self.scan)
+        execute.TIMINGS.clear()
+        started = time.perf_counter()
         result, timed_out = self.execute()
-        self.score(result, timed_out)
-        self.feedback()
+        self._split_autograde(time.perf_counter() - started)
+        self._timed("score", self.score, result, timed_out)
+        self._timed("feedback", self.feedback)
         return self.row
+
+    def _timed(self, step, fn, *args):
+        started = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.row.steps[step] = time.perf_counter() - started
+
+    def _split_autograde(self, seconds):
+        """nbgrader's autograde as its kernel start, the notebook's cells and the rest of its steps."""
+        parts = {k: execute.TIMINGS[k] for k in ("kernel_start", "cells") if k in execute.TIMINGS}
+        self.row.steps.update(parts, nbgrader=max(0.0, seconds - sum(parts.values())))
 
     def read(self):
         if os.path.islink(self.submitted) or os.path.islink(self.submitted.parent):

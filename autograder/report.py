@@ -1,6 +1,7 @@
 """Grading results: one row per student and assignment, printed as a table and written as CSV."""
 import csv
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -30,6 +31,7 @@ class Row:
     withheld: float = 0.0  # with review: the score withheld until a TA decides (autograder.reviews)
     expected: str = ""  # only for example cases: full | less | zero | review | failed
     verdict: str = ""  # only for example cases: ok | WRONG
+    steps: dict = field(default_factory=dict)  # seconds of each grading step (STEPS), in the journal only
 
     def __post_init__(self):
         self.status = Outcome(self.status)  # a journal read back holds the plain string
@@ -94,5 +96,21 @@ def format_table(rows):
     if show_expect:
         wrong = [r.student for r in rows if r.verdict != "ok"]
         summary += "; every case got its expected outcome" if not wrong else f"; UNEXPECTED: {', '.join(wrong)}"
-    return "\n".join(lines + ["", summary])
+    return "\n".join(lines + ["", summary] + ([step_times(rows)] if any(r.steps for r in rows) else []))
+
+
+# the steps of grading one submission (autograder.hardened), with the parts of nbgrader's autograde
+STEPS = {"read": "read", "canonicalise": "canonicalise", "scan": "scan", "kernel_start": "kernel start",
+         "cells": "notebook (the student's cells and the tests)", "nbgrader": "nbgrader's other steps",
+         "score": "score", "feedback": "feedback"}
+
+
+def step_times(rows):
+    """One line: the median seconds of each step over the rows that went through it."""
+    parts = []
+    for key, name in STEPS.items():
+        times = [r.steps[key] for r in rows if key in r.steps]
+        if times:
+            parts.append(f"{name} {statistics.median(times):.2f}")
+    return "median seconds per submission: " + ", ".join(parts)
 

@@ -80,14 +80,14 @@ def hardened_course(workdir, students, notebooks, workers, isolation):
 
 
 def run_hardened(course, chunk, workers, isolation, tests_in_kernel=False):
-    """Grade the students of ``chunk``; returns (seconds, {student: (status, score)})."""
+    """Grade the students of ``chunk``; returns (seconds, {student: (status, score)}, the rows)."""
     from autograder.hardened import grade_class
 
     start = time.perf_counter()
     rows = grade_class(course.root, "ngram", chunk, workers=workers, db_url=course.db_url,
                        isolation=isolation, regrade=True, progress=False, tests_in_kernel=tests_in_kernel)
     seconds = time.perf_counter() - start
-    return seconds, {r.student: (r.status, r.score) for r in rows}
+    return seconds, {r.student: (r.status, r.score) for r in rows}, rows
 
 
 # The grader of an earlier commit ("today" before a change), run in its own process from a git
@@ -261,6 +261,7 @@ def main(argv=None):
                    + ([f"t{w}" for w in worker_counts] if today else []) + ([] if args.no_plain else ["plain"]))
         seconds = {g: 0.0 for g in graders + ["feedback"]}
         outcomes = {g: {} for g in graders}
+        graded_rows = {g: [] for g in graders}  # the hardened graders' rows, with their steps' times
         for r, chunk in enumerate(chunks):
             plain_root = None if args.no_plain else plain_course(workdir / f"plain-{r}", chunk, students, notebooks)
             for g in graders[r % len(graders):] + graders[:r % len(graders)]:
@@ -272,7 +273,8 @@ def main(argv=None):
                 else:
                     w = int(g[1:])
                     in_kernel = g.startswith("k")
-                    sec, out = run_hardened(courses[-w if in_kernel else w], chunk, w, isolation, tests_in_kernel=in_kernel)
+                    sec, out, rows = run_hardened(courses[-w if in_kernel else w], chunk, w, isolation, tests_in_kernel=in_kernel)
+                    graded_rows[g] += rows
                 seconds[g] += sec
                 outcomes[g].update(out)
             print(f"  round {r + 1}/{args.rounds} ({len(chunk)} submissions): "
@@ -301,6 +303,11 @@ def main(argv=None):
             print(f"{label:<34} {args.n:>5} {seconds:>9.1f} {60 * args.n / seconds:>9.1f} {seconds / args.n:>7.2f}  "
                   + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
         print(f"load average at the end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f}")
+        from autograder.report import step_times
+
+        for g in graders:
+            if graded_rows[g]:
+                print(f"{g}: {step_times(graded_rows[g])}")
 
         hardened = {w: s for label, w, s, _ in results if label.startswith("hardened")}
         if 1 in hardened and 2 in hardened:

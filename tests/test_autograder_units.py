@@ -129,7 +129,8 @@ def test_clean_resets_counts_and_drops_metadata():
 
 def test_disguise_renames_locals_but_not_parameters_keywords_or_globals():
     source = "import math\nLIMIT = 3\n\ndef f(xs, scale=2):\n    total = 0  # running sum\n    for x in xs:\n" \
-             "        total += x * scale\n    return g(total=total, limit=LIMIT) + math.pi\n"
+             "        total += x * scale\n    best = max(xs, key=lambda x: -x)\n" \
+             "    return g(total=total, limit=LIMIT) + math.pi + best\n"
     nb = new_notebook(cells=[answer("f", source)])
     cases_mod.disguise({"nb.ipynb": nb})
     out = nb.cells[0].source
@@ -140,4 +141,14 @@ def test_disguise_renames_locals_but_not_parameters_keywords_or_globals():
     exec(source, namespace)
     expected = namespace["f"]([1, 2])
     exec(out, namespace)
-    assert namespace["f"]([1, 2]) == expected == 6 + math.pi, "the disguised code computes the same"
+    assert namespace["f"]([1, 2]) == expected == 7 + math.pi, "the disguised code computes the same"
+    assert "lambda x: -x" in out, "a lambda's parameter is not a local of the function around it"
+
+
+def test_the_table_ends_with_the_median_time_of_each_step():
+    rows = [Row("a", "x", Outcome.GRADED, 1, 1, steps={"read": 0.01, "kernel_start": 1.0, "cells": 2.0}),
+            Row("b", "x", Outcome.GRADED, 1, 1, steps={"read": 0.03, "kernel_start": 3.0, "cells": 4.0}),
+            Row("c", "x", Outcome.MISSING)]
+    last = format_table(rows).splitlines()[-1]
+    assert last == "median seconds per submission: read 0.02, kernel start 2.00, notebook (the student's cells and the tests) 3.00", last
+    assert "median seconds" not in format_table([Row("c", "x", Outcome.MISSING)]), "no timings, no line"

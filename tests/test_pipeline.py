@@ -7,6 +7,7 @@ import pytest
 from autograder import cases as cases_mod
 from autograder.cli import grade_cases
 from autograder.course import Course, assignments
+from autograder.report import STEPS
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +35,11 @@ def test_every_case_gets_its_expected_outcome(assignment, tmp_path):
         assert not leaked, f"feedback for {r.student} shows hidden test lines: {leaked[:2]}"
     failing = (course.root / by_student["untouched"].feedback.split(", ")[0]).read_text()
     assert "NotImplementedError" in failing, "feedback must still say why a test failed"
+    steps = complete.steps
+    assert set(steps) == set(STEPS), f"every step of a scored submission is timed: {sorted(steps)}"
+    assert steps["cells"] > 0 and steps["kernel_start"] > 0, steps
+    assert abs(sum(steps.values()) - complete.seconds) < 0.5 + 0.1 * complete.seconds, \
+        f"the steps must account for the submission's time ({complete.seconds:.2f} s): {steps}"
 
 
 def hidden_lines(assignment):
