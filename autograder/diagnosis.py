@@ -21,6 +21,7 @@ students graded before it by ``course-grade report``, which makes it.
 import hashlib
 import html
 import json
+import os
 import re
 from collections import defaultdict
 
@@ -61,8 +62,12 @@ def cached(course_root, unit):
     if not (cases_mod.CASES / unit).is_dir() or not path.is_file():
         return None
     cases = mistake_cases(unit)
-    saved = json.loads(path.read_text())
-    return _with_words(saved["cases"], cases) if saved.get("fingerprint") == _fingerprint(cases, unit) else None
+    try:
+        saved = json.loads(path.read_text())
+        fresh = saved.get("fingerprint") == _fingerprint(cases, unit)
+        return _with_words(saved["cases"], cases) if fresh else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # damaged: as if not made (grading goes on without hints; the next report makes it again)
 
 
 def catalogue(course_root, unit, workers=None):
@@ -84,7 +89,9 @@ def catalogue(course_root, unit, workers=None):
             entries[case.name] = {"fails": sorted(failing(scored[2]))}
     path = course_root / "catalogue" / f"{unit}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"fingerprint": _fingerprint(cases, unit), "cases": entries}, indent=1))
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"fingerprint": _fingerprint(cases, unit), "cases": entries}, indent=1))
+    os.replace(tmp, path)  # a class being graded meanwhile reads the old catalogue or the new one, never half
     return _with_words(entries, cases)
 
 

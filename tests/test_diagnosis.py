@@ -86,6 +86,9 @@ def test_the_saved_catalogue_is_stale_when_a_case_hands_in_something_else_but_no
     assert diagnosis.cached(course, "ngram")["no_eos"]["hint"] == "A clearer hint.", "a reworded hint is read, not re-graded"
     case.write_text(header.format("A clearer hint.", "x = 2"))
     assert diagnosis.cached(course, "ngram") is None, "a case that hands in other code must be graded again"
+    for damaged in ('{"fingerprint": "', "[]", '{"fingerprint": null}'):
+        (course / "catalogue" / "ngram.json").write_text(damaged)
+        assert diagnosis.cached(course, "ngram") is None, f"a damaged catalogue is no catalogue, not an error: {damaged}"
 
 
 @pytest.mark.parametrize("unit", assignments())
