@@ -356,6 +356,8 @@ def build_parser():
         p.add_argument("--wall-seconds", type=int, help=f"time limit for one submission (default {sandbox.LIMITS.wall_seconds})")
         p.add_argument("--unisolated", dest="isolation", action="store_const", const="none", default="sandbox",
                        help="run student code WITHOUT the bubblewrap sandbox (only for code you trust)")
+        p.add_argument("--exec-kernels", dest="isolation", action="store_const", const="sandbox-exec",
+                       help="start each sandboxed kernel as a new process, not forked from a fork server (slower)")
 
     p = sub.add_parser("demo", help=cmd_demo.__doc__)
     common(p)

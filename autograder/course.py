@@ -63,7 +63,9 @@ def sqlalchemy_url(db_url):
 def load_config(root, db_url=None, isolation="sandbox", tests_in_kernel=False):
     """The course's nbgrader config with the course directory set to ``root``.
 
-    ``isolation`` is "sandbox" (each kernel in bubblewrap, see autograder.sandbox) or "none".
+    ``isolation`` is "sandbox" (each kernel in bubblewrap, forked from a fork server: see
+    autograder.sandbox and autograder.forkserver), "sandbox-exec" (each a new process in bubblewrap)
+    or "none".
     ``tests_in_kernel`` runs the test cells in the student's kernel as plain nbgrader does (only
     to compare with the default, see autograder.execute). Autograding reads the canonical copies
     of submissions written by autograder.hardened.
@@ -80,8 +82,10 @@ def load_config(root, db_url=None, isolation="sandbox", tests_in_kernel=False):
 
         cfg.Execute.kernel_manager_class = GradingKernelManager
         cfg.Execute.shutdown_kernel = "graceful"
+    elif isolation == "sandbox-exec":
+        cfg.SandboxKernelManager.kernel_start = "exec"
     elif isolation != "sandbox":
-        raise ValueError(f"isolation must be 'sandbox' or 'none', not {isolation!r}")
+        raise ValueError(f"isolation must be 'sandbox', 'sandbox-exec' or 'none', not {isolation!r}")
     cfg.BoundaryExecute.tests_in_kernel = bool(tests_in_kernel)
     return cfg
 

@@ -56,6 +56,9 @@ _lmcourse_find_submission_modules_last()
 del _lmcourse_find_submission_modules_last
 '''
 MAX_MESSAGE_BYTES = 128 * 2**20
+# No history database: grading has no use for it, and its saving thread, which IPython restarts
+# when a cell begins, would fail that cell where the student's processes hold the process limit.
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
 
 
 def kernel_environment(home, ipython_dir, extra=None):
@@ -123,6 +126,9 @@ class GradingKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             self._theirs.close()  # the kernel has its copy
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return super().format_kernel_cmd(list(extra_arguments or []) + list(KERNEL_ARGUMENTS))
 
     @staticmethod
     def _write_startup(ipython_dir):

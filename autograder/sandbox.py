@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lmcourse
-from autograder import channel, reference
-from autograder.kernels import STARTUP_FILE, GradingKernelManager
-from traitlets import DottedObjectName, List, Unicode
+from autograder import channel, forkserver, reference
+from autograder.channel.kernel import ENV_VAR as CHANNEL_FD
+from autograder.kernels import KERNEL_ARGUMENTS, STARTUP_FILE, GradingKernelManager, kernel_environment
+from traitlets import DottedObjectName, Enum, List, Unicode
 
 
 @dataclass
@@ -84,6 +85,7 @@ def _readonly_paths():
     paths.append(str(Path(lmcourse.__file__).resolve().parent))
     paths.append(str(Path(channel.__file__).resolve().parent))
     paths.append(str(Path(channel.__file__).resolve().parent.parent / "__init__.py"))
+    paths.append(str(Path(channel.__file__).resolve().parent.parent / "zygote.py"))  # the fork server (no answer in it)
     seen, out = set(), []
     for p in paths:
         p = os.path.realpath(p)
@@ -248,6 +250,12 @@ class Cgroup:
         join = " && ".join(f'echo $$ > "${i + 1}/cgroup.procs"' for i in range(len(self.paths)))
         return ["/bin/sh", "-c", f'{join} && shift {len(self.paths)} && exec "$@"', "sh", *self.paths, *cmd]
 
+    def add(self, pid):
+        """Move the process ``pid`` (and the threads of it) into this cgroup."""
+        for path in self.paths:
+            with open(os.path.join(path, "cgroup.procs"), "w") as f:
+                f.write(str(pid))
+
     def kill(self):
         for path in self.paths:
             try:
@@ -304,18 +312,19 @@ def submitted_files(workdir):
     return out
 
 
-def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, reference_units=(), kernel_packages=()):
-    """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
+def view_arguments(limits=LIMITS, reference_units=(), kernel_packages=(), fork_server=False):
+    """The bwrap arguments of what every kernel of an assignment sees: the system and the Python
+    installation read-only, a minimal /etc, private /proc, /dev, /tmp and /dev/shm, and of the
+    course's reference code (``lmcourse.reference``) only the modules of ``reference_units``, none
+    of the :func:`hidden_packages` of a kernel whose notebook imports ``kernel_packages``.
 
-    ``sockdir`` holds the connection file on the grader's disk; in the sandbox it is a small
-    tmpfs with that one file, where the kernel makes its sockets. ``startup`` is the IPython
-    startup file the kernel runs (see :mod:`autograder.kernels`). Of the course's reference code
-    (``lmcourse.reference``) the kernel sees only the modules of ``reference_units``, and none of
-    the :func:`hidden_packages` of a kernel whose notebook imports ``kernel_packages``.
+    For a ``fork_server`` (:mod:`autograder.forkserver`): not tied to the starting thread (it
+    ends with its socket), and with two capabilities in its own user namespace: CAP_SYS_ADMIN,
+    which it drops once it has removed bubblewrap's covers of /proc, and CAP_SETFCAP, which its
+    children need to map their user. They drop every capability.
     """
-    args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--cap-drop", "ALL"]
-    if info_fd is not None:
-        args += ["--info-fd", str(info_fd)]
+    args = ["--new-session", "--unshare-all", "--cap-drop", "ALL"]
+    args += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETFCAP"] if fork_server else ["--die-with-parent"]
     # /tmp first: bwrap mounts in order, so a venv or checkout under /tmp stays visible over it
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
     args += ["--size", str(limits.shm_mb * 2**20), "--tmpfs", "/dev/shm"]
@@ -328,18 +337,16 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, re
             args += ["--symlink", target, link]
         elif os.path.isdir(link):
             args += ["--ro-bind", link, link]
-    args += ["--size", str(limits.sockets_kb * 1024), "--tmpfs", str(sockdir)]
-    args += ["--ro-bind", str(Path(sockdir) / "kernel.json"), str(Path(sockdir) / "kernel.json")]
-    args += ["--ro-bind", str(startup), f"/tmp/.ipython/profile_default/startup/{STARTUP_FILE}"]
     fonts = matplotlib_font_list()
     if fonts is not None:
         args += ["--ro-bind", str(fonts), f"/tmp/{fonts.name}"]
-    args += ["--size", str(limits.workdir_mb * 2**20), "--tmpfs", str(workdir)]
-    for entry in submitted_files(workdir):
-        args += ["--ro-bind", str(entry), str(entry)]
     # jupyter_client adds the grader's pid, which means nothing in the sandbox's PID namespace
-    args += ["--chdir", str(workdir), "--unsetenv", "JPY_PARENT_PID"]
-    prlimit = [
+    return args + ["--unsetenv", "JPY_PARENT_PID"]
+
+
+def process_limits(limits=LIMITS):
+    """The prlimit command that runs what follows it under the per-process limits."""
+    return [
         shutil.which("prlimit") or "/usr/bin/prlimit",
         f"--as={limits.memory_mb * 2**20}",
         f"--cpu={limits.cpu_seconds}",
@@ -348,11 +355,31 @@ def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, re
         "--core=0",
         "--",
     ]
-    return args + ["--"] + prlimit + list(cmd)
+
+
+def wrap_command(cmd, workdir, sockdir, startup, limits=LIMITS, info_fd=None, reference_units=(), kernel_packages=()):
+    """The bwrap + prlimit command line that runs ``cmd`` (a kernel) sandboxed in ``workdir``.
+
+    The kernel sees :func:`view_arguments`' view and its own folders: ``sockdir`` holds the
+    connection file on the grader's disk; in the sandbox it is a small tmpfs with that one file,
+    where the kernel makes its sockets. ``startup`` is the IPython startup file the kernel runs
+    (see :mod:`autograder.kernels`).
+    """
+    args = [bwrap_path()] + (["--info-fd", str(info_fd)] if info_fd is not None else [])
+    args += view_arguments(limits, reference_units, kernel_packages)
+    args += ["--size", str(limits.sockets_kb * 1024), "--tmpfs", str(sockdir)]
+    args += ["--ro-bind", str(Path(sockdir) / "kernel.json"), str(Path(sockdir) / "kernel.json")]
+    args += ["--ro-bind", str(startup), f"/tmp/.ipython/profile_default/startup/{STARTUP_FILE}"]
+    args += ["--size", str(limits.workdir_mb * 2**20), "--tmpfs", str(workdir)]
+    for entry in submitted_files(workdir):
+        args += ["--ro-bind", str(entry), str(entry)]
+    return args + ["--chdir", str(workdir), "--"] + process_limits(limits) + list(cmd)
 
 
 class SandboxKernelManager(GradingKernelManager):
-    """A kernel manager that starts the kernel inside :func:`wrap_command`'s sandbox."""
+    """A kernel manager that starts each kernel in a sandbox: forked from the grading process's fork
+    server for the assignment's view (:mod:`autograder.forkserver`), or as a new process inside
+    :func:`wrap_command`'s sandbox (``kernel_start = "exec"``, and where no fork server starts)."""
 
     client_class = DottedObjectName("autograder.kernels.SandboxKernelClient")
     startup_seconds = 60
@@ -360,6 +387,9 @@ class SandboxKernelManager(GradingKernelManager):
                                            "by autograder.execute from its source notebook)")
     kernel_packages = List(Unicode(), help="Packages the kernel-side cells of the assignment's source notebook import "
                                            "(set by autograder.execute): the frameworks among them are shown")
+    kernel_start = Enum(["fork", "exec"], "fork", config=True,
+                        help="fork: each kernel forked from a fork server that has made the view's imports once; "
+                             "exec: each kernel a new process")
 
     def _home(self):
         scratch = tempfile.mkdtemp(prefix="lmcourse-home-")
@@ -367,21 +397,35 @@ class SandboxKernelManager(GradingKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self._sockdir = tempfile.mkdtemp(prefix="lmcourse-k-")
+        self._server = self._fork_server() if self.kernel_start == "fork" else None
         self.transport = "ipc"
         self.connection_file = os.path.join(self._sockdir, "kernel.json")
-        self.ip = os.path.join(self._sockdir, "ipc")
+        self.ip = os.path.join(forkserver.SOCKETS if self._server else self._sockdir, "ipc")
         return await super()._async_pre_start_kernel(**kw)
+
+    def _fork_server(self):
+        env = kernel_environment(Path("/tmp"), Path("/tmp/.ipython"), self.grading_variables)
+        view = view_arguments(LIMITS, self.reference_units, self.kernel_packages, fork_server=True)
+        try:
+            return forkserver.server_for(bwrap_path(), view, env, [p for p in self.kernel_packages if p in FRAMEWORKS])
+        except (OSError, forkserver.ForkServerError) as exc:
+            self.log.warning("no fork server (%s): this kernel starts as a new process", exc)
+            return None
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
         self._workdir = os.path.realpath(self._launch_args.get("cwd") or os.getcwd())
         self._cgroup = Cgroup.create(LIMITS) if os.geteuid() == 0 else None
+        if self._server:
+            return cmd  # not run: the fork server makes the kernel
         self._info_read, self._info_write = os.pipe()
         wrapped = wrap_command(cmd, self._workdir, self._sockdir, self._startup, info_fd=self._info_write,
                                reference_units=self.reference_units, kernel_packages=self.kernel_packages)
         return self._cgroup.wrap(wrapped) if self._cgroup else wrapped
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self._server:
+            return self._fork_kernel()
         # the kernel's own chatter ("To connect another client...") is not the TA's business
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
@@ -392,12 +436,37 @@ class SandboxKernelManager(GradingKernelManager):
             os.close(self._info_write)
         pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
         if pid:
-            with _ACTIVE_LOCK:
-                _ACTIVE[pid] = (self._workdir, self._cgroup)
-            self._sandbox_pid = pid
+            self._register(pid)
         inner = self._read_child_pid()
         self.ip = f"/proc/{inner}/root{self._sockdir}/ipc"
         self._wait_for_sockets()
+
+    def _fork_kernel(self):
+        """Have the fork server fork the kernel, put it in its cgroup, then let it go."""
+        request = forkserver.request(self._kernel_env, KERNEL_ARGUMENTS, Path(self.connection_file).read_text(), STARTUP_FILE,
+                                     self._startup.read_text(), submitted_files(self._workdir), LIMITS, CHANNEL_FD)
+        go_read, go_write = os.pipe()
+        try:
+            self._forked = self._server.fork(request, go_read, self._theirs.fileno())
+        finally:
+            os.close(go_read)
+            self._theirs.close()  # the kernel has its copy
+        try:
+            self._register(self._forked.pid)
+            if self._cgroup:
+                self._cgroup.add(self._forked.pid)
+            os.write(go_write, b"g")
+        finally:
+            os.close(go_write)
+        self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = self._forked, self._forked.pid, None
+        self._reconcile_connection_info(self.provisioner.connection_info)
+        self.ip = f"/proc/{self._forked.pid}/root{forkserver.SOCKETS}/ipc"
+        self._wait_for_sockets()
+
+    def _register(self, pid):
+        with _ACTIVE_LOCK:
+            _ACTIVE[pid] = (self._workdir, self._cgroup)
+        self._sandbox_pid = pid
 
     def _read_child_pid(self):
         """The sandbox's first process, as the grader's PID namespace numbers it (bwrap's --info-fd)."""
@@ -441,10 +510,13 @@ class SandboxKernelManager(GradingKernelManager):
         with _ACTIVE_LOCK:
             _ACTIVE.pop(pid, None)
         if not restart:
+            if getattr(self, "_forked", None):
+                self._forked.close()
             if getattr(self, "_cgroup", None):
                 self._cgroup.remove()
             if getattr(self, "_sockdir", None):
                 shutil.rmtree(self._sockdir, ignore_errors=True)
+
 
 
 def kill_active(workdir=None):

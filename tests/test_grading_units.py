@@ -351,12 +351,12 @@ def test_wrap_command_binds_only_the_work_dir_of_the_course(tmp_path):
 
 
 def test_wrap_command_does_not_bind_the_repository(tmp_path):
-    """Of the repository only lmcourse/, the venv and the kernel's end of the test channel are
-    visible, never solutions/, exercises/, build/, the cases or the grader."""
+    """Of the repository only lmcourse/, the venv, the kernel's end of the test channel and the
+    fork server are visible, never solutions/, exercises/, build/, the cases or the grader."""
     (tmp_path / "kernel.json").write_text("{}")
     args = sandbox.wrap_command(["true"], tmp_path, tmp_path, tmp_path / "kernel.json")
     repo = SOLUTIONS.parent.resolve()
-    channel = {repo / "autograder" / "__init__.py", repo / "autograder" / "channel"}
+    channel = {repo / "autograder" / "__init__.py", repo / "autograder" / "channel", repo / "autograder" / "zygote.py"}
     for src, _ in _bound(args):
         p = Path(os.path.realpath(src))
         assert p not in (repo, *repo.parents), f"{src} contains the whole repository"
@@ -364,7 +364,7 @@ def test_wrap_command_does_not_bind_the_repository(tmp_path):
             continue
         for private in ("solutions", "exercises", "build", "autograder", "tests"):
             assert not (p == repo / private or repo / private in p.parents), f"{src} exposes {private}/"
-    shown = [p for p in (repo / "autograder" / "channel").rglob("*.py")]
+    shown = [p for p in (repo / "autograder" / "channel").rglob("*.py")] + [repo / "autograder" / "zygote.py"]
     assert shown and not any("solution" in p.read_text().lower() and "BEGIN SOLUTION" in p.read_text() for p in shown)
 
 
