@@ -25,6 +25,7 @@ grader's handle on the kernel (see :class:`autograder.forkserver.ForkedKernel`).
 """
 import base64
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -314,6 +315,7 @@ def main(argv):
     _uncover_proc()
     _set_capabilities(1 << CAP_SETFCAP)  # what the children need to map their user (see forkserver)
     _preload(PRELOAD + tuple(argv[2:]))
+    gc.freeze()  # the imported objects: never collected in a kernel, whose collections then skip them
     serve(sock)
 
 
