@@ -9,6 +9,9 @@ find none of them. The old path (a new process per kernel) is run through the sa
 import asyncio
 import json
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -18,8 +21,6 @@ from autograder import cases as cases_mod
 from autograder import forkserver, sandbox
 from autograder.course import SOLUTIONS, Course
 from autograder.hardened import grade_class
-
-pytestmark = pytest.mark.slow
 
 MARK = "987651"  # the detached process's argument, to find it on the grader's side
 PLACES = ("/tmp", "/dev/shm", "/dev", "/", "/grading", "/grading/work", "/grading/sockets", "/etc", "/usr")
@@ -139,6 +140,7 @@ def sandboxed():
         pytest.skip(f"no sandbox here: {reason}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["fork", "exec"])
 def test_a_kernel_finds_nothing_of_the_hostile_kernel_before_it(sandboxed, mode, tmp_path):
     servers = set(forkserver._SERVERS.values())
@@ -162,6 +164,7 @@ def _with_code(cell_source, code):
     return code + "\n\n" + cell_source
 
 
+@pytest.mark.slow
 def test_submissions_graded_back_to_back_on_one_worker_see_nothing_of_each_other(sandboxed, tmp_path):
     course = Course(tmp_path / "course")
     course.generate("ngram")
@@ -186,3 +189,40 @@ def test_submissions_graded_back_to_back_on_one_worker_see_nothing_of_each_other
     assert earned(rows["a_hostile"]) == rows["a_hostile"].max_score, "the hostile answers are still correct ones"
     assert earned(rows["e_control"]) < rows["e_control"].max_score, "the probe found nothing in the kernel that left it all"
     assert not _processes_with(MARK), "a process a submission detached outlived its grading"
+
+
+def test_a_forked_kernel_handle_polls_waits_and_kills_like_a_process():
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    kernel = forkserver.ForkedKernel(os.pidfd_open(proc.pid))
+    try:
+        assert kernel.pid == proc.pid, "the handle must name the process as this process sees it"
+        assert kernel.poll() is None, "a running kernel polls as running"
+        with pytest.raises(subprocess.TimeoutExpired):
+            kernel.wait(timeout=0.1)
+        kernel.kill()
+        assert kernel.wait(timeout=10) == -signal.SIGKILL, "a killed kernel reports the kill"
+        kernel.send_signal(signal.SIGTERM)  # a signal to an ended kernel is no error
+    finally:
+        kernel.close()
+        proc.wait()
+    assert kernel.pidfd is None
+
+
+def test_no_fork_server_means_a_kernel_started_as_a_new_process(sandboxed, monkeypatch, tmp_path):
+    def refuse(*args, **kwargs):
+        raise forkserver.ForkServerError("no nested user namespaces here")
+
+    monkeypatch.setattr(forkserver, "server_for", refuse)
+    out = asyncio.run(_run_in_kernel("fork", "print(1 + 1)", tmp_path))
+    assert out.strip() == "2", "without a fork server the kernel must still start, as a new process"
+
+
+def test_the_isolation_chooses_how_kernels_start(tmp_path):
+    from autograder.course import load_config
+
+    assert load_config(tmp_path, isolation="sandbox-exec").SandboxKernelManager.kernel_start == "exec"
+    default = load_config(tmp_path, isolation="sandbox")
+    manager = sandbox.SandboxKernelManager(config=default)
+    assert manager.kernel_start == "fork", "forked kernels are the default"
+    with pytest.raises(ValueError, match="sandbox-exec"):
+        load_config(tmp_path, isolation="sandboxed")
