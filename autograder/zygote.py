@@ -48,6 +48,9 @@ PROC_COVERS = ("sys", "sysrq-trigger", "irq", "bus")
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 HEADER = struct.Struct("!Q")
 PRELOAD = ("ipykernel.kernelapp", "IPython", "numpy", "matplotlib.pyplot", "tqdm", "lmcourse")
+# what a framework imports later, on first use, beside itself: a kernel's first torch optimiser
+# imports torch._dynamo (2 s, sympy included), which every torch unit's notebook makes
+LAZY_IMPORTS = {"torch": ("torch._dynamo",)}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -279,7 +282,7 @@ def _serve_child(sock, request, go_fd, channel_fd):
 def _preload(names):
     import importlib
 
-    for name in names:
+    for name in [m for name in names for m in (name, *LAZY_IMPORTS.get(name, ()))]:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 (a package this view hides or lacks: kernels import it themselves)

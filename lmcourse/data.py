@@ -150,8 +150,8 @@ def sentences_from_text(text):
 
 
 @functools.lru_cache(maxsize=None)
-def _sentences(split):
-    return tuple(tuple(s) for w in works_in(split) for s in sentences_from_text(work_text(w)))
+def _work_sentences(work):
+    return tuple(tuple(s) for s in sentences_from_text(work_text(work)))
 
 
 def shakespeare_sentences(split, limit=None):
@@ -162,10 +162,12 @@ def shakespeare_sentences(split, limit=None):
         limit: keep only the first ``limit`` sentences (for quick runs), or None for all.
     """
     _check_split(split)
-    sents = _sentences(split)
-    if limit is not None:
-        sents = sents[:limit]
-    return [list(s) for s in sents]
+    sents = []
+    for work in works_in(split):
+        if limit is not None and len(sents) >= limit:
+            break  # a quick run reads only the works it needs
+        sents.extend(list(s) for s in _work_sentences(work))
+    return sents if limit is None else sents[:limit]
 
 
 def load_names(kind="first"):

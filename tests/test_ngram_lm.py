@@ -350,6 +350,15 @@ def test_data_splits_are_disjoint_by_work():
         data.shakespeare_sentences("dev")
 
 
+def test_limited_sentences_are_the_first_of_the_split_and_fresh_copies():
+    first_work = len(data.sentences_from_text(data.work_text(data.works_in("validation")[0])))
+    full = data.shakespeare_sentences("validation")
+    for limit in (1, first_work, first_work + 7):  # within the first work, at its end, across two
+        assert data.shakespeare_sentences("validation", limit=limit) == full[:limit]
+    data.shakespeare_sentences("validation", limit=3)[0].append("changed")
+    assert data.shakespeare_sentences("validation", limit=3) == full[:3], "each call returns new lists"
+
+
 def test_tokenizer_examples():
     assert data.tokenize("O'er the hills, my Lord!") == ["o'er", "the", "hills", ",", "my", "lord", "!"]
     assert data.tokenize("Mak'st thou 2 answers? -- Nay;") == ["mak'st", "thou", "2", "answers", "?", "nay", ";"]

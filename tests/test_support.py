@@ -19,6 +19,24 @@ def test_autograding_flag(monkeypatch):
     assert not grading.autograding()
 
 
+def test_table_lm_gives_the_last_ids_row_and_records_its_calls():
+    torch = pytest.importorskip("torch")
+    table = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    model = grading.table_lm(table)
+    x = torch.tensor([[2, 0], [1, 1]])
+    state = object()
+    logits, got_state = model(x, state)
+    assert logits.shape == (2, 2, 3) and torch.equal(logits[0, 0], table[2]) and torch.equal(logits[1, 1], table[1])
+    assert got_state is state, "the state passes through"
+    assert [p.shape for p in model.parameters()] == [(3, 3)] and model.training
+    with torch.no_grad():
+        model.eval()
+        model(x)
+    assert model.calls == [(True, True), (False, False)], "each call records (grad enabled, training)"
+    model.table.data.zero_()
+    assert table[2, 2] == 8.0, "the model keeps its own copy of the table"
+
+
 def test_pick_device_defaults_to_what_exists(monkeypatch):
     torch = pytest.importorskip("torch")
     monkeypatch.delenv("LMCOURSE_DEVICE", raising=False)
