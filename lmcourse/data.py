@@ -22,6 +22,7 @@ Tokeniser
 """
 import functools
 import importlib.util
+import itertools
 import re
 from pathlib import Path
 
@@ -154,20 +155,22 @@ def _work_sentences(work):
     return tuple(tuple(s) for s in sentences_from_text(work_text(work)))
 
 
+def iter_sentences(split):
+    """The tokenised sentences of ``split`` one at a time, as tuples of str; a work is read when reached."""
+    _check_split(split)
+    for work in works_in(split):
+        yield from _work_sentences(work)
+
+
 def shakespeare_sentences(split, limit=None):
     """Tokenised sentences of ``split`` as a list of lists of strings (a fresh copy each call).
 
     Args:
         split: "train", "validation" or "test".
-        limit: keep only the first ``limit`` sentences (for quick runs), or None for all.
+        limit: keep only the first ``limit`` sentences (for quick runs: only the works they come
+            from are read), or None for all.
     """
-    _check_split(split)
-    sents = []
-    for work in works_in(split):
-        if limit is not None and len(sents) >= limit:
-            break  # a quick run reads only the works it needs
-        sents.extend(list(s) for s in _work_sentences(work))
-    return sents if limit is None else sents[:limit]
+    return [list(s) for s in itertools.islice(iter_sentences(split), limit)]
 
 
 def load_names(kind="first"):

@@ -463,6 +463,9 @@ def test_split_is_fixed_distinct_and_balanced():
     total = sum(tr.SPLIT_SIZES.values())
     numbers = tr.sample_numbers(total)
     assert numbers == tr.sample_numbers(total)
+    tr.sample_numbers(total).append(-1)
+    assert tr.sample_numbers(total) == numbers, "each call returns a new list"
+    assert tr.sample_numbers(5, seed=1) != tr.sample_numbers(5), "the seed picks the numbers"
     assert len(set(numbers)) == total and all(0 <= n <= tr.MAX_VALUE for n in numbers)
     digits = np.bincount([len(str(n)) for n in numbers], minlength=10)[1:]
     assert digits[0] == 10 and digits[1] == 90 and digits[2] > 850             # (nearly) all short numbers are used
