@@ -18,6 +18,7 @@ import pytest
 import torch
 
 from autograder.channel import wire
+from lmcourse import standin
 from autograder.channel.peer import KERNEL, TESTS, KernelGlobal, KernelNamespace, Peer, RemoteError
 
 
@@ -95,6 +96,28 @@ def test_tensors_keep_dtype_shape_grad_and_parameter():
     assert meta.device.type == "meta" and meta.shape == (3, 4)
     for value in (torch.Size([2, 3]), torch.float32, torch.device("cpu")):
         assert roundtrip(value) == value
+
+
+def test_stand_in_device_tensors_models_and_gradients_stay_there(kernel):
+    """The tests' stand-in accelerator (lmcourse.standin) crosses as a device: a model moved there in
+    the kernel, a tensor sent there, results and gradients all stay on it."""
+    on = standin.enable()
+    assert roundtrip(torch.ones(2).to(on)).device == on and roundtrip(on) == on
+    call, ns, _ = kernel
+    ns["Linear"] = torch.nn.Linear
+    ns["masked_mean"] = lambda x, lengths: (x * (torch.arange(x.shape[1], device=x.device) < lengths[:, None])).sum() / lengths.sum()
+    torch.manual_seed(0)
+    model = call("Linear")(3, 2)
+    x = torch.randn(4, 3)
+    with torch.no_grad():
+        want = model(x)
+    assert model.to(on)(x.to(on)).device == on
+    assert torch.allclose(model(x.to(on)).detach().cpu(), want)
+    leaf = torch.randn(2, 5).to(on).requires_grad_(True)
+    loss = call("masked_mean")(leaf, torch.tensor([5, 2]).to(on))
+    assert loss.device == on
+    loss.backward()
+    assert torch.allclose(leaf.grad, (torch.arange(5) < torch.tensor([5, 2])[:, None]).float() / 7)
 
 
 def test_random_generators_travel_as_their_state():

@@ -453,6 +453,10 @@ def _device(name):
 
     if not isinstance(name, str) or len(name) > 32:
         raise WireError("malformed device")
+    from lmcourse import standin
+
+    if standin.is_standin(name):  # the tests' stand-in accelerator
+        return standin.enable()
     device = torch.device(name)
     if device.type == "cuda" and not torch.cuda.is_available():
         return torch.device("cpu")
