@@ -28,6 +28,7 @@ def test_tensors_moved_there_say_so_and_keep_their_values(on):
     assert standin.enable() is on, "enable() is idempotent"
 
 
+@pytest.mark.filterwarnings("ignore:To copy construct from a tensor")
 def test_results_stay_on_the_device_of_their_inputs(on):
     x = torch.randn(4, 3)
     y = x.to(on)
@@ -117,6 +118,7 @@ def test_a_function_that_leaves_the_device_is_caught(on):
         numpy_detour(logits)
 
 
+@pytest.mark.filterwarnings("ignore:To copy construct from a tensor")
 def test_plain_cpu_work_is_unchanged(on):
     x = torch.randn(3)
     assert type(x * 2) is torch.Tensor and (x * 2).device.type == "cpu"
