@@ -12,6 +12,8 @@ Notebooks import from here instead of copying code from each other:
 - ``lmcourse.plot``: the figures the lectures draw more than once;
 - ``lmcourse.checks``: the course's relative error;
 - ``lmcourse.device``: CPU or CUDA;
+- ``lmcourse.standin``: the hidden tests' stand-in for a GPU, so that where results land can be
+  checked on a machine without one;
 - ``lmcourse.grading``: whether the notebook is being autograded, the work budget that follows, and
   ``call_each``, which the hidden tests use to call a function many times.
 
