@@ -18,13 +18,15 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
+from queue import Empty
 
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName
+from traitlets import Type
 
 from autograder.channel.kernel import ENV_VAR as CHANNEL_FD
 
@@ -80,16 +82,51 @@ def kernel_environment(home, ipython_dir, extra=None):
 
 
 class CappedKernelClient(AsyncKernelClient):
-    """A client whose sockets drop (disconnect from) any single message over ``MAX_MESSAGE_BYTES``."""
+    """A client whose sockets drop (disconnect from) any single message over ``MAX_MESSAGE_BYTES``,
+    and that is ready as soon as the kernel answers."""
 
     reconnect = True
+
+    async def wait_for_ready(self, timeout=None):
+        """Wait until the kernel answers ``kernel_info`` on the shell channel and IOPub is connected.
+
+        jupyter_client's own wait ends by listening to IOPub until it has been quiet for 0.2 s, a
+        sixth of a short submission's grading; nbclient ignores IOPub messages that answer no
+        request of its own, so what is queued is dropped without waiting for more."""
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply" and await self._iopub_connected():
+                self._handle_kernel_info_reply(reply)
+                break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while await self.iopub_channel.msg_ready():
+            await self.iopub_channel.get_msg(timeout=0)
+
+    async def _iopub_connected(self):
+        """Whether IOPub brought the status messages of the kernel_info request (else ask again)."""
+        try:
+            await self.iopub_channel.get_msg(timeout=0.2)
+            return True
+        except Empty:
+            return False
 
     def _context_default(self):
         self._created_context = True
         ctx = zmq.asyncio.Context()
         ctx.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        ctx.setsockopt(zmq.LINGER, 0)  # closing drops what a kernel that has ended will never read
         if not self.reconnect:
-            ctx.setsockopt(zmq.RECONNECT_IVL, -1)
+            # the first reconnect after 24 days, which is never while grading: ZMQ's own "never"
+            # (-1) makes closing the context wait a second for each kernel
+            ctx.setsockopt(zmq.RECONNECT_IVL, 2**31 - 1)
         return ctx
 
 
@@ -102,7 +139,9 @@ class SandboxKernelClient(CappedKernelClient):
 class GradingKernelManager(AsyncKernelManager):
     """A kernel manager for student kernels (see the module's docstring)."""
 
-    client_class = DottedObjectName("autograder.kernels.CappedKernelClient")
+    # the client itself, not its dotted name: AsyncKernelManager redeclares client_factory, which
+    # hides jupyter_client's default that would import client_class (so a plain client was made)
+    client_factory = Type(CappedKernelClient, klass=AsyncKernelClient)
     channel_socket = None
     # set by the grader for the kernel (the notebooks cut long training down when they see it)
     grading_variables = {"LMCOURSE_AUTOGRADING": "1"}
@@ -136,6 +175,11 @@ class GradingKernelManager(AsyncKernelManager):
         startup.mkdir(parents=True, exist_ok=True)
         (startup / STARTUP_FILE).write_text(STARTUP_SOURCE)
         return startup / STARTUP_FILE
+
+    async def _async_wait(self, pollinterval=0.1):
+        # jupyter_client checks every 0.1 s whether a kernel it stopped has ended; a grading
+        # kernel ends within milliseconds
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)

@@ -35,8 +35,9 @@ from pathlib import Path
 import lmcourse
 from autograder import channel, forkserver, reference
 from autograder.channel.kernel import ENV_VAR as CHANNEL_FD
-from autograder.kernels import KERNEL_ARGUMENTS, STARTUP_FILE, GradingKernelManager, kernel_environment
-from traitlets import DottedObjectName, Enum, List, Unicode
+from autograder.kernels import (KERNEL_ARGUMENTS, STARTUP_FILE, CappedKernelClient, GradingKernelManager, SandboxKernelClient,
+                                kernel_environment)
+from traitlets import Enum, List, Type, Unicode
 
 
 @dataclass
@@ -381,7 +382,7 @@ class SandboxKernelManager(GradingKernelManager):
     server for the assignment's view (:mod:`autograder.forkserver`), or as a new process inside
     :func:`wrap_command`'s sandbox (``kernel_start = "exec"``, and where no fork server starts)."""
 
-    client_class = DottedObjectName("autograder.kernels.SandboxKernelClient")
+    client_factory = Type(SandboxKernelClient, klass=CappedKernelClient)
     startup_seconds = 60
     reference_units = List(Unicode(), help="Units whose reference modules the kernel may import (set per assignment "
                                            "by autograder.execute from its source notebook)")
